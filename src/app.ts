@@ -1,0 +1,104 @@
+// The composition root: config -> database -> jobs -> Slack -> HTTP.
+// `main.ts`, the CLI's demo and the tests all start the bot through here.
+import type { RetryOptions } from "@slack/web-api";
+import type { Logger } from "pino";
+import type { Config } from "./config.js";
+import { healthRoutes } from "./http/health.js";
+import { createMetrics, type Metrics } from "./http/metrics.js";
+import { createHttpServer, type Route } from "./http/server.js";
+import { defineJobs, SWEEP_QUEUE } from "./jobs/index.js";
+import { createJobQueue, type JobQueue } from "./jobs/queue.js";
+import { createSlackApp } from "./slack/app.js";
+import { registerListeners } from "./slack/listeners/index.js";
+import { type Database, openDatabase } from "./store/database.js";
+import type { WorkflowContext } from "./workflows/context.js";
+
+export interface StartOptions {
+  logger: Logger;
+  port?: number;
+  host?: string;
+  /** An already opened database (tests); otherwise opened from config. */
+  database?: Database;
+  slackRetryConfig?: RetryOptions;
+  /** Tests poll faster; production relies on LISTEN/NOTIFY plus a 2 s poll. */
+  jobPollingSeconds?: number;
+  /** Run no job workers (a web-only replica, or a test that drives jobs by hand). */
+  workers?: boolean;
+  now?: () => Date;
+  /** How long a claimed side effect belongs to its worker (tests shorten it to show crash recovery). */
+  effectLeaseMs?: number;
+}
+
+export interface RunningApp {
+  url: string;
+  ctx: WorkflowContext;
+  database: Database;
+  jobs: JobQueue;
+  metrics: Metrics;
+  stop(): Promise<void>;
+}
+
+export async function startHotfixCommander(config: Config, options: StartOptions): Promise<RunningApp> {
+  const { logger } = options;
+  const database = options.database ?? (await openDatabase(config, logger));
+  const metrics = createMetrics();
+  const slack = createSlackApp({ config, logger, ...(options.slackRetryConfig ? { retryConfig: options.slackRetryConfig } : {}) });
+  const jobs = createJobQueue({ connectionString: database.url, logger, pollingIntervalSeconds: options.jobPollingSeconds ?? 2 });
+  let botUserId: Promise<string> | undefined;
+  const ctx: WorkflowContext = {
+    config,
+    logger,
+    prisma: database.prisma,
+    jobs,
+    slack: slack.app.client,
+    metrics,
+    botUserId: () => {
+      botUserId ??= slack.app.client.auth.test().then((r) => r.user_id ?? "");
+      return botUserId;
+    },
+    now: options.now ?? (() => new Date()),
+  };
+  registerListeners(slack.app, ctx);
+  if (options.workers !== false) defineJobs(jobs, ctx, options.effectLeaseMs ? { effectLeaseMs: options.effectLeaseMs } : {});
+  const routes: Route[] = [...healthRoutes(database.prisma, metrics)];
+  const http = createHttpServer({
+    routes,
+    metrics,
+    logger,
+    ...(slack.requestListener ? { slackListener: slack.requestListener } : {}),
+  });
+  try {
+    await jobs.start();
+    if (options.workers !== false) {
+      // Pick up whatever a previous run left half-done, then keep sweeping.
+      await jobs.send(SWEEP_QUEUE, { olderThanMs: 0 });
+      await jobs.boss.schedule(SWEEP_QUEUE, "* * * * *", {});
+    }
+    if (slack.socketMode) await slack.app.start();
+  } catch (error) {
+    await jobs.stop(1_000).catch(() => undefined);
+    if (!options.database) await database.close();
+    throw error;
+  }
+  const url = await http.listen(options.port ?? config.env.PORT, options.host);
+  logger.info({ url, socketMode: slack.socketMode, embeddedDatabase: database.embedded }, "Hotfix Commander is up");
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    ctx,
+    database,
+    jobs,
+    metrics,
+    stop() {
+      stopping ??= (async () => {
+        logger.info("shutting down: no new requests, finishing work in flight");
+        await http.close();
+        if (slack.socketMode) await slack.app.stop().catch(() => undefined);
+        await jobs.stop();
+        if (!options.database) await database.close();
+        logger.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}

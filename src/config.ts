@@ -1,0 +1,274 @@
+// One typed configuration object from the environment and the policy file.
+// Everything is validated up front: a bad value stops start-up with every
+// problem listed, naming the variable or policy key.
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { parseDuration } from "./domain/duration.js";
+
+const duration = z.string().refine((v) => parseDuration(v) !== undefined, {
+  message: 'expected a duration such as "30m", "4h" or "7d"',
+});
+const percent = z.string().regex(/^\d+(\.\d+)?%$/, 'expected a percentage such as "1%"');
+const channelName = z.string().regex(/^#?[a-z0-9_-]{1,80}$|^[CG][A-Z0-9]+$/, "expected a channel such as #eng-prod or a channel id");
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, "expected a Slack user id such as U012ABC");
+const usergroupId = z.string().regex(/^S[A-Z0-9]+$/, "expected a Slack user group id such as S012ABC");
+const people = z.strictObject({ usergroup: usergroupId.nullable().optional(), users: z.array(slackUserId).default([]) });
+const severityPolicy = z.strictObject({
+  sla: duration.nullable(),
+  announce: z.array(channelName),
+  hotfix: z.boolean().default(true),
+  description: z.string(),
+});
+
+export const policySchema = z.strictObject({
+  severity: z.strictObject({ P0: severityPolicy, P1: severityPolicy, P2: severityPolicy }),
+  slaReminders: z.array(z.number().gt(0).lt(1)),
+  warRoom: z.strictObject({
+    name: z.string().min(1),
+    private: z.boolean(),
+    archiveOnComplete: z.boolean(),
+    timelineReaction: z.string().regex(/^[a-z0-9_+-]+$/, "expected a reaction name without colons"),
+  }),
+  people: z.strictObject({ oncall: people, approvers: people, releaseCaptains: people }),
+  links: z.strictObject({
+    runbook: z.url().nullable(),
+    sentry: z.url().nullable(),
+    dashboard: z.url().nullable(),
+  }),
+  github: z.strictObject({
+    branch: z.string().min(1),
+    versioning: z.enum(["patch", "suffix"]),
+    tagPattern: z.string().min(1),
+    tags: z.strictObject({ prep: z.string(), prod: z.string(), final: z.string(), milestone: z.string() }),
+    mergeBack: z.enum(["ff-only", "merge"]),
+    protectBranch: z.boolean(),
+    branchOnDeclare: z.boolean(),
+    releaseWorkflow: z.string().nullable(),
+    legacyBranchAge: duration,
+  }),
+  uat: z.strictObject({
+    deadline: duration,
+    stakeholders: z.strictObject({ usergroups: z.array(usergroupId), users: z.array(slackUserId).default([]) }),
+    checklist: z.array(z.string().min(1)),
+  }),
+  linear: z.strictObject({ team: z.string().min(1), project: z.string().min(1) }),
+  guardrails: z.strictObject({
+    errorRate: z.strictObject({ above: percent, for: duration }),
+    p95: z.strictObject({ aboveMs: z.number().positive(), windows: z.number().int().positive() }),
+    crashFree: z.strictObject({ below: percent, over: duration }),
+  }),
+  stability: z.strictObject({ window: duration }),
+  waivers: z.strictObject({
+    approvals: z.number().int().min(1),
+    maxDuration: z.record(z.string(), duration),
+  }),
+  postmortem: z.strictObject({ due: duration }),
+});
+
+export type Policy = z.infer<typeof policySchema>;
+export type SeverityName = keyof Policy["severity"];
+
+/** Defaults taken from the runbooks in shared/runbooks (see README "Policy"). */
+export const DEFAULT_POLICY: Policy = {
+  severity: {
+    P0: {
+      sla: "4h",
+      announce: ["#incidents", "#eng-prod", "#stakeholders"],
+      hotfix: true,
+      description: "Critical: system down, data loss or corruption, security breach, payments failing. Fix within 1-4 h.",
+    },
+    P1: {
+      sla: "24h",
+      announce: ["#incidents", "#eng-prod"],
+      hotfix: true,
+      description: "High: major feature broken for all users, performance degraded > 50 %, authentication issues. Fix within 4-24 h.",
+    },
+    P2: {
+      sla: null,
+      announce: ["#eng-prod"],
+      hotfix: false,
+      description: "Medium: broken for a subset of users, workaround available. Can wait for the next release.",
+    },
+  },
+  slaReminders: [0.5, 0.9],
+  warRoom: { name: "hotfix-{yyyymmdd}-{slug}", private: false, archiveOnComplete: true, timelineReaction: "pushpin" },
+  people: {
+    oncall: { usergroup: null, users: [] },
+    approvers: { usergroup: null, users: [] },
+    releaseCaptains: { usergroup: null, users: [] },
+  },
+  links: { runbook: null, sentry: null, dashboard: null },
+  github: {
+    branch: "release/hotfix-{ticket}",
+    versioning: "patch",
+    tagPattern: "v*",
+    tags: {
+      prep: "hotfix-prep-{yyyymmdd}",
+      prod: "hotfix-prod-{yyyymmdd}",
+      final: "prod-{yyyymmdd}-hotfix",
+      milestone: "milestone/{name}",
+    },
+    mergeBack: "ff-only",
+    protectBranch: true,
+    branchOnDeclare: false,
+    releaseWorkflow: null,
+    legacyBranchAge: "30d",
+  },
+  uat: {
+    deadline: "24h",
+    stakeholders: { usergroups: [], users: [] },
+    checklist: ["Payment posting", "Reconciliation", "Alerts routing"],
+  },
+  linear: { team: "ENG", project: "HOTFIX" },
+  guardrails: {
+    errorRate: { above: "1%", for: "5m" },
+    p95: { aboveMs: 1200, windows: 3 },
+    crashFree: { below: "98%", over: "30m" },
+  },
+  stability: { window: "24h" },
+  waivers: {
+    approvals: 2,
+    maxDuration: {
+      "gate-bypass": "7d",
+      "coverage-exception": "7d",
+      "security-exception": "72h",
+      "compliance-exception": "7d",
+    },
+  },
+  postmortem: { due: "24h" },
+};
+
+const optionalSecret = z.string().min(1).optional();
+const url = z.url();
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "expected a postgresql:// connection URL")
+    .optional(),
+  HOTFIX_DATA_DIR: z.string().default(".data"),
+  SLACK_BOT_TOKEN: z.string().regex(/^xox[bp]-/, "expected a bot token starting with xoxb-").optional(),
+  SLACK_SIGNING_SECRET: optionalSecret,
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, "expected an app-level token starting with xapp-").optional(),
+  SLACK_API_URL: url.default("https://slack.com/api/"),
+  GITHUB_TOKEN: optionalSecret,
+  GITHUB_REPOSITORY: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/repo")
+    .optional(),
+  GITHUB_API_URL: url.default("https://api.github.com"),
+  LINEAR_API_KEY: optionalSecret,
+  LINEAR_API_URL: url.default("https://api.linear.app/graphql"),
+  GITHUB_WEBHOOK_SECRET: optionalSecret,
+  SENTRY_CLIENT_SECRET: optionalSecret,
+  ALERTS_TOKEN: optionalSecret,
+  EXPORT_TOKEN: optionalSecret,
+  HOTFIX_POLICY: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env;
+  policy: Policy;
+  /** Where the policy came from, for `hotfix config check`. */
+  policySource: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Policy files override the defaults key by key; arrays replace, not append. */
+export function mergePolicy(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) merged[key] = mergePolicy(base[key], value);
+  return merged;
+}
+
+function describeIssue(prefix: string, issue: z.core.$ZodIssue): string {
+  const where = issue.path.length ? issue.path.join(".") : "(root)";
+  if (issue.code === "unrecognized_keys") {
+    return `${prefix}${where === "(root)" ? "" : `${where}.`}${issue.keys.join(", ")}: unknown key`;
+  }
+  return `${prefix}${where}: ${issue.message}`;
+}
+
+export function parsePolicy(raw: unknown, source: string): Policy {
+  const merged = mergePolicy(DEFAULT_POLICY, raw ?? {});
+  const result = policySchema.safeParse(merged);
+  if (!result.success) throw new ConfigError(result.error.issues.map((i) => describeIssue(`${source}: `, i)));
+  return result.data;
+}
+
+export function loadPolicyFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError([`HOTFIX_POLICY: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? error})`]);
+  }
+  try {
+    return parseYaml(text) ?? {};
+  } catch (error) {
+    throw new ConfigError([`HOTFIX_POLICY: ${path} is not valid YAML: ${(error as Error).message.split("\n")[0]}`]);
+  }
+}
+
+export type ConfigPurpose = "start" | "cli";
+
+/**
+ * Reads and validates everything. For `start`, Slack credentials are required:
+ * the bot must not come up half-configured.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, purpose: ConfigPurpose = "cli"): Config {
+  const problems: string[] = [];
+  // Empty strings in the environment mean "unset" (as in docker --env-file).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const envResult = envSchema.safeParse(cleaned);
+  if (!envResult.success) problems.push(...envResult.error.issues.map((i) => describeIssue("", i)));
+  const env = envResult.success ? envResult.data : undefined;
+  if (env && purpose === "start") {
+    if (!env.SLACK_BOT_TOKEN) problems.push("SLACK_BOT_TOKEN: required to start the bot");
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      problems.push("SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)");
+    }
+    if (env.GITHUB_REPOSITORY && !env.GITHUB_TOKEN) problems.push("GITHUB_TOKEN: required when GITHUB_REPOSITORY is set");
+  }
+  let policy: Policy | undefined;
+  // Read the policy even when the environment has errors, so all problems are listed at once.
+  const policyPath = typeof cleaned.HOTFIX_POLICY === "string" ? cleaned.HOTFIX_POLICY : undefined;
+  const policySource = policyPath ?? "built-in defaults";
+  try {
+    const raw = policyPath ? loadPolicyFile(policyPath) : {};
+    policy = parsePolicy(raw, policyPath ?? "policy");
+  } catch (error) {
+    if (error instanceof ConfigError) problems.push(...error.problems);
+    else throw error;
+  }
+  if (problems.length > 0 || !env || !policy) throw new ConfigError(problems);
+  return { env, policy, policySource };
+}
+
+export function durationMs(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new Error(`not a duration: ${text}`);
+  return ms;
+}
+
+export function percentValue(text: string): number {
+  return Number(text.replace("%", "")) / 100;
+}

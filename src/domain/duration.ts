@@ -1,0 +1,25 @@
+// Durations as people write them in the policy file: "30m", "4h", "7d".
+import { Duration } from "luxon";
+
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+const PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/;
+
+export function parseDuration(text: string): number | undefined {
+  const match = PATTERN.exec(text.trim());
+  if (!match) return undefined;
+  const [, amount, unit] = match;
+  return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+}
+
+/** "1 h 12 min" — terse, for people reading Slack at 3 a.m. */
+export function humanDuration(ms: number): string {
+  const negative = ms < 0;
+  const d = Duration.fromMillis(Math.abs(ms)).shiftTo("days", "hours", "minutes").toObject();
+  const parts: string[] = [];
+  if (d.days) parts.push(`${d.days} d`);
+  if (d.hours) parts.push(`${d.hours} h`);
+  const minutes = Math.floor(d.minutes ?? 0);
+  if (minutes || parts.length === 0) parts.push(`${minutes} min`);
+  const text = parts.slice(0, 2).join(" ");
+  return negative ? `-${text}` : text;
+}

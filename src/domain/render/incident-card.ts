@@ -1,0 +1,91 @@
+// The pinned incident card, the announcement and the status answer: what
+// people read at 3 a.m., so the essentials come first and nothing is noise.
+import type { Policy } from "../../config.js";
+import type { IncidentWithRoles } from "../../store/incidents.js";
+import { humanDuration } from "../duration.js";
+import { incidentLabel } from "../names.js";
+import { severityEmoji } from "../severity.js";
+import {
+  type Block,
+  channelMention,
+  context,
+  dateToken,
+  divider,
+  escapeMrkdwn,
+  header,
+  mrkdwn,
+  section,
+  userMention,
+} from "./block-kit.js";
+
+export const PHASE_LABEL: Record<string, string> = {
+  declared: "Declared",
+  preparing: "Preparing",
+  fixing: "Fixing",
+  deploying: "Deploying",
+  monitoring: "Monitoring",
+  resolved: "Resolved",
+  closed: "Closed",
+};
+
+const roleOf = (incident: IncidentWithRoles, role: "commander" | "comms" | "release_captain") =>
+  incident.roles.find((r) => r.role === role)?.userId;
+
+export function slaText(incident: IncidentWithRoles, now: Date): string {
+  if (!incident.slaDeadline) return "no SLA (next scheduled release)";
+  if (incident.resolvedAt) return `met: resolved ${humanDuration(incident.slaDeadline.getTime() - incident.resolvedAt.getTime())} before the deadline`;
+  const left = incident.slaDeadline.getTime() - now.getTime();
+  const due = dateToken(incident.slaDeadline, incident.slaDeadline.toISOString());
+  return left >= 0 ? `${humanDuration(left)} left (due ${due})` : `*breached* ${humanDuration(-left)} ago (was due ${due})`;
+}
+
+export function incidentTitle(incident: IncidentWithRoles): string {
+  return `${incidentLabel(incident.number)} ${incident.severity}: ${incident.title}`;
+}
+
+export function incidentCard(incident: IncidentWithRoles, policy: Policy, now: Date): { text: string; blocks: Block[] } {
+  const fields = [
+    mrkdwn(`*Severity*\n${severityEmoji(incident.severity)} ${incident.severity}${incident.severityOverride ? " (declared as hotfix by override)" : ""}`),
+    mrkdwn(`*Phase*\n${PHASE_LABEL[incident.phase] ?? incident.phase}`),
+    mrkdwn(`*SLA*\n${slaText(incident, now)}`),
+    mrkdwn(`*Started*\n${dateToken(incident.startedAt, incident.startedAt.toISOString())}`),
+    mrkdwn(`*Commander*\n${userMention(roleOf(incident, "commander"))}`),
+    mrkdwn(`*Comms*\n${userMention(roleOf(incident, "comms"))}`),
+    mrkdwn(`*Release captain*\n${userMention(roleOf(incident, "release_captain"))}`),
+    mrkdwn(`*Service*\n${incident.service ? escapeMrkdwn(incident.service) : "_not set_"}`),
+  ];
+  const impact = [
+    incident.impactUsers ? `*Users affected:* ${escapeMrkdwn(incident.impactUsers)}` : null,
+    incident.impactRevenue ? `*Revenue impact:* ${escapeMrkdwn(incident.impactRevenue)}` : null,
+    incident.rollbackFaster ? ":rewind: *A rollback may be faster than a hotfix.*" : null,
+  ].filter(Boolean);
+  const links = [
+    incident.ticketUrl ? `<${incident.ticketUrl}|Ticket>` : null,
+    policy.links.runbook ? `<${policy.links.runbook}|Runbook>` : null,
+    policy.links.sentry ? `<${policy.links.sentry}|Sentry>` : null,
+    policy.links.dashboard ? `<${policy.links.dashboard}|Dashboard>` : null,
+  ].filter(Boolean);
+  const blocks: Block[] = [
+    header(`${severityEmoji(incident.severity) === ":red_circle:" ? "🔴" : incident.severity === "P1" ? "🟠" : "🟡"} ${incidentTitle(incident)}`),
+    { type: "section", block_id: "card_fields", fields },
+  ];
+  if (impact.length) blocks.push(section(impact.join("\n")));
+  if (links.length) blocks.push(context(links.join("  ·  ")));
+  blocks.push(divider());
+  blocks.push(context(`\`/hotfix status\` · \`/hotfix update <text>\` · \`/hotfix role comms @someone\` · \`/hotfix help\``));
+  return { text: `${incidentTitle(incident)} — commander ${userMention(roleOf(incident, "commander"))}`, blocks };
+}
+
+export function announcement(incident: IncidentWithRoles, now: Date, reason: "declared" | "severity"): { text: string; blocks: Block[] } {
+  const what = reason === "declared" ? (incident.severity === "P0" ? ":rotating_light: CRITICAL INCIDENT" : ":warning: HOTFIX INCIDENT") : ":arrows_counterclockwise: Severity changed";
+  const lines = [
+    `${what}: *${escapeMrkdwn(incident.title)}* (${incidentLabel(incident.number)})`,
+    `*Severity:* ${severityEmoji(incident.severity)} ${incident.severity}   *SLA:* ${slaText(incident, now)}`,
+    incident.impactUsers || incident.impactRevenue
+      ? `*Impact:* ${[incident.impactUsers, incident.impactRevenue].filter(Boolean).map((s) => escapeMrkdwn(s ?? "")).join("; ")}`
+      : null,
+    `*Started:* ${dateToken(incident.startedAt, incident.startedAt.toISOString())}   *Commander:* ${userMention(roleOf(incident, "commander"))}`,
+    `*War room:* ${channelMention(incident.warRoomChannelId)}`,
+  ].filter(Boolean);
+  return { text: lines[0] ?? incident.title, blocks: [section(lines.join("\n"))] };
+}

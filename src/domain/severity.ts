@@ -1,0 +1,42 @@
+// Severity classes and SLA clocks (runbook 002).
+import { DateTime } from "luxon";
+import { durationMs, type Policy, type SeverityName } from "../config.js";
+
+export const SEVERITIES = ["P0", "P1", "P2"] as const satisfies readonly SeverityName[];
+
+export function isSeverity(value: string): value is SeverityName {
+  return (SEVERITIES as readonly string[]).includes(value.toUpperCase());
+}
+
+export function slaMs(policy: Policy, severity: SeverityName): number | null {
+  const sla = policy.severity[severity].sla;
+  return sla === null ? null : durationMs(sla);
+}
+
+/** The SLA runs from when the incident started, not from when it was declared. */
+export function slaDeadline(policy: Policy, severity: SeverityName, startedAt: Date): Date | null {
+  const ms = slaMs(policy, severity);
+  return ms === null ? null : new Date(startedAt.getTime() + ms);
+}
+
+export interface SlaReminder {
+  /** 0.5, 0.9 or 1 (breach). */
+  fraction: number;
+  at: Date;
+}
+
+export function slaReminders(policy: Policy, startedAt: Date, deadline: Date | null): SlaReminder[] {
+  if (!deadline) return [];
+  const span = deadline.getTime() - startedAt.getTime();
+  const fractions = [...new Set([...policy.slaReminders, 1])].sort((a, b) => a - b);
+  return fractions.map((fraction) => ({ fraction, at: new Date(startedAt.getTime() + span * fraction) }));
+}
+
+export function severityEmoji(severity: SeverityName): string {
+  return severity === "P0" ? ":red_circle:" : severity === "P1" ? ":large_orange_circle:" : ":large_yellow_circle:";
+}
+
+export function formatInZone(date: Date, zone = "UTC"): string {
+  const dt = DateTime.fromJSDate(date).setZone(zone);
+  return (dt.isValid ? dt : DateTime.fromJSDate(date).toUTC()).toFormat("ccc d LLL HH:mm ZZZZ");
+}

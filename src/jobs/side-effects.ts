@@ -1,0 +1,192 @@
+// Runs an incident's outbox: the SideEffect rows its workflows wrote in the
+// same transaction as their state change. Each effect is claimed with a lease
+// (so two workers never run it at once, and a dead worker's claim runs out),
+// runs once its dependencies are done, and records its result. A failing
+// effect never blocks the others; it is retried by the job, and reported when
+// it gives up. An effect found "running" with an expired lease was cut off
+// mid-call: it runs with `ambiguous: true` and must check before repeating.
+import { Prisma, type SideEffect } from "../store/prisma.js";
+import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
+import { recordEvent } from "../store/timeline.js";
+import type { WorkflowContext } from "../workflows/context.js";
+
+export type Json = Prisma.InputJsonValue;
+
+export interface EffectRun {
+  incident: IncidentWithRoles;
+  effect: SideEffect;
+  params: Record<string, unknown>;
+  /** A previous attempt died mid-call: look before acting again. */
+  ambiguous: boolean;
+  /** Results of the effects already done, by key. */
+  results: Map<string, Record<string, unknown>>;
+}
+
+export interface EffectDefinition {
+  /** Key prefix this definition handles: "channel", "announce:" ... */
+  prefix: string;
+  describe(key: string, params: Record<string, unknown>): string;
+  dependsOn(key: string): string[];
+  run(ctx: WorkflowContext, run: EffectRun): Promise<Record<string, unknown>>;
+}
+
+export class PermanentEffectError extends Error {}
+
+export interface RunOptions {
+  leaseMs?: number;
+  maxAttempts?: number;
+}
+
+export interface RunReport {
+  done: string[];
+  failed: string[];
+  waiting: string[];
+}
+
+const SLACK_PERMANENT = new Set([
+  "missing_scope",
+  "not_authed",
+  "invalid_auth",
+  "account_inactive",
+  "token_revoked",
+  "channel_not_found",
+  "is_archived",
+  "restricted_action",
+  "invalid_blocks",
+  "not_allowed_token_type",
+]);
+
+export function isPermanent(error: unknown): boolean {
+  if (error instanceof PermanentEffectError) return true;
+  const data = (error as { data?: { error?: string }; code?: string }).data;
+  return (error as { code?: string }).code === "slack_webapi_platform_error" && SLACK_PERMANENT.has(data?.error ?? "");
+}
+
+export function errorText(error: unknown): string {
+  const slack = (error as { data?: { error?: string } }).data?.error;
+  return slack ?? (error instanceof Error ? error.message : String(error));
+}
+
+function definitionFor(definitions: EffectDefinition[], key: string): EffectDefinition | undefined {
+  return definitions.find((d) => key === d.prefix || key.startsWith(d.prefix.endsWith(":") ? d.prefix : `${d.prefix}:`));
+}
+
+/** Failpoint for the crash-recovery test: the process dies right after this effect is recorded. */
+function crashAfter(key: string): void {
+  if (process.env.HOTFIX_CRASH_AFTER_EFFECT === key) process.kill(process.pid, "SIGKILL");
+}
+
+export async function runIncidentEffects(
+  ctx: WorkflowContext,
+  incidentId: string,
+  definitions: EffectDefinition[],
+  options: RunOptions = {},
+): Promise<RunReport> {
+  const leaseMs = options.leaseMs ?? 60_000;
+  const maxAttempts = options.maxAttempts ?? 6;
+  const report: RunReport = { done: [], failed: [], waiting: [] };
+  const log = ctx.logger.child({ incidentId });
+  // Effects done in this run unlock their dependents, so loop until no progress.
+  for (let pass = 0; pass < 20; pass++) {
+    const all = await ctx.prisma.sideEffect.findMany({ where: { incidentId }, orderBy: { createdAt: "asc" } });
+    const status = new Map(all.map((e) => [e.key, e.status]));
+    const results = new Map(all.filter((e) => e.status === "done").map((e) => [e.key, (e.result ?? {}) as Record<string, unknown>]));
+    const open = all.filter((e) => e.status === "pending" || e.status === "running");
+    report.waiting = [];
+    if (open.length === 0) break;
+    let progressed = false;
+    for (const effect of open) {
+      const definition = definitionFor(definitions, effect.key);
+      if (!definition) {
+        report.waiting.push(effect.key);
+        continue;
+      }
+      const deps = definition.dependsOn(effect.key);
+      const failedDep = deps.find((d) => status.get(d) === "failed");
+      if (failedDep) {
+        await ctx.prisma.sideEffect.update({
+          where: { incidentId_key: { incidentId, key: effect.key } },
+          data: { status: "failed", lastError: `skipped: ${failedDep} failed` },
+        });
+        status.set(effect.key, "failed");
+        report.failed.push(effect.key);
+        continue;
+      }
+      if (deps.some((d) => status.get(d) !== "done" && status.has(d))) {
+        report.waiting.push(effect.key);
+        continue;
+      }
+      const now = ctx.now();
+      const claim = await ctx.prisma.sideEffect.updateMany({
+        where: {
+          incidentId,
+          key: effect.key,
+          OR: [{ status: "pending" }, { status: "running", leaseUntil: { lt: now } }],
+        },
+        data: { status: "running", attempts: { increment: 1 }, leaseUntil: new Date(now.getTime() + leaseMs) },
+      });
+      if (claim.count === 0) {
+        report.waiting.push(effect.key);
+        continue;
+      }
+      const incident = await findIncident(ctx.prisma, incidentId);
+      if (!incident) return report;
+      const params = (effect.params ?? {}) as Record<string, unknown>;
+      try {
+        const result = await definition.run(ctx, { incident, effect, params, ambiguous: effect.status === "running", results });
+        await ctx.prisma.sideEffect.update({
+          where: { incidentId_key: { incidentId, key: effect.key } },
+          data: { status: "done", result: result as Json, lastError: null, leaseUntil: null },
+        });
+        ctx.metrics.sideEffects.inc({ effect: definition.prefix, outcome: "done" });
+        status.set(effect.key, "done");
+        results.set(effect.key, result);
+        report.done.push(effect.key);
+        progressed = true;
+        crashAfter(effect.key);
+      } catch (error) {
+        const attempts = effect.attempts + 1;
+        const giveUp = isPermanent(error) || attempts >= maxAttempts;
+        const message = errorText(error);
+        log.warn({ effect: effect.key, attempts, err: error }, giveUp ? "side effect failed for good" : "side effect failed; will retry");
+        ctx.metrics.sideEffects.inc({ effect: definition.prefix, outcome: giveUp ? "failed" : "retry" });
+        await ctx.prisma.sideEffect.update({
+          where: { incidentId_key: { incidentId, key: effect.key } },
+          data: { status: giveUp ? "failed" : "pending", lastError: message.slice(0, 1000), leaseUntil: null },
+        });
+        if (giveUp) {
+          status.set(effect.key, "failed");
+          report.failed.push(effect.key);
+          await reportFailure(ctx, incident, definition.describe(effect.key, params), message);
+        } else {
+          report.waiting.push(effect.key);
+        }
+      }
+    }
+    if (!progressed) break;
+  }
+  return report;
+}
+
+/** Tells the war room (or, before there is one, the declarer) what failed and what still went ahead. */
+async function reportFailure(ctx: WorkflowContext, incident: IncidentWithRoles, what: string, why: string): Promise<void> {
+  await recordEvent(ctx.prisma, {
+    incidentId: incident.id,
+    kind: "step_failed",
+    summary: `${what} failed: ${why}`,
+    data: { what, why },
+  });
+  const text = `:warning: Could not ${what}: \`${why}\`. Everything else went ahead; fix the cause and run \`/hotfix retry\` in the war room.`;
+  try {
+    if (incident.warRoomChannelId) await ctx.slack.chat.postMessage({ channel: incident.warRoomChannelId, text });
+    else await ctx.slack.chat.postMessage({ channel: incident.declaredBy, text });
+  } catch (error) {
+    ctx.logger.warn({ err: error }, "could not report a failed step");
+  }
+}
+
+export function pendingError(report: RunReport): Error | undefined {
+  return report.waiting.length ? new Error(`effects not done yet: ${report.waiting.join(", ")}`) : undefined;
+}
+
+export { Prisma };

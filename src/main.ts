@@ -1,0 +1,48 @@
+// Server entry: config -> database -> app -> listen; SIGTERM/SIGINT stop it
+// cleanly (no new requests, work in flight finished, database closed, exit 0).
+import { startHotfixCommander } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./logger.js";
+import { DatabaseUnreachableError } from "./store/database.js";
+
+export async function runServer(): Promise<number> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env, "start");
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nNothing was started. See README.md "Configuration".\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const format = config.env.LOG_FORMAT ?? (config.env.NODE_ENV === "production" ? "json" : "pretty");
+  const logger = createLogger({ level: config.env.LOG_LEVEL, format });
+  let running: Awaited<ReturnType<typeof startHotfixCommander>>;
+  try {
+    running = await startHotfixCommander(config, { logger });
+  } catch (error) {
+    if (error instanceof DatabaseUnreachableError) {
+      logger.fatal(error.message);
+      await new Promise((r) => setTimeout(r, 50));
+      return 3;
+    }
+    logger.fatal({ err: error }, "start-up failed");
+    await new Promise((r) => setTimeout(r, 50));
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, "signal received");
+      running.stop().then(
+        () => resolve(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "unclean shutdown");
+          resolve(1);
+        },
+      );
+    };
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+    process.once("SIGINT", () => shutdown("SIGINT"));
+  });
+}

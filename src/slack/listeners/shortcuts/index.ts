@@ -1,0 +1,7 @@
+import type { App } from "@slack/bolt";
+import type { WorkflowContext } from "../../../workflows/context.js";
+import { registerAddToTimeline } from "./add-to-timeline.js";
+
+export function registerShortcuts(app: App, ctx: WorkflowContext): void {
+  registerAddToTimeline(app, ctx);
+}

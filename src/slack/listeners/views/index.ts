@@ -1,0 +1,7 @@
+import type { App } from "@slack/bolt";
+import type { WorkflowContext } from "../../../workflows/context.js";
+import { registerDeclareView } from "./declare.js";
+
+export function registerViews(app: App, ctx: WorkflowContext): void {
+  registerDeclareView(app, ctx);
+}

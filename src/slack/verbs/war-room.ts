@@ -1,0 +1,31 @@
+// Verbs that act on the incident whose war room they are typed in.
+import { incidentLabel } from "../../domain/names.js";
+import { findIncidentByChannel, type IncidentWithRoles } from "../../store/incidents.js";
+import { RefusedError } from "../../workflows/incident-updates.js";
+import type { Verb, VerbInvocation } from "./registry.js";
+
+export type WarRoomHandler = (invocation: VerbInvocation, incident: IncidentWithRoles) => Promise<void>;
+
+/** Finds the incident of this channel, or says clearly where the verb works. */
+export function inWarRoom(handler: WarRoomHandler): Verb["run"] {
+  return async (invocation) => {
+    const incident = await findIncidentByChannel(invocation.ctx.prisma, invocation.command.channel_id);
+    if (!incident) {
+      const open = await invocation.ctx.prisma.incident.findMany({
+        where: { phase: { notIn: ["resolved", "closed"] }, warRoomChannelId: { not: null } },
+        orderBy: { declaredAt: "desc" },
+        take: 5,
+      });
+      const list = open.map((i) => `<#${i.warRoomChannelId}> (${incidentLabel(i.number)} ${i.severity}: ${i.title})`).join("\n");
+      return invocation.reply(
+        `:information_source: \`/hotfix ${invocation.command.text.split(/\s+/)[0]}\` works in an incident's war room.${list ? `\nOpen war rooms:\n${list}` : " There is no open incident; `/hotfix declare <title>` starts one."}`,
+      );
+    }
+    try {
+      await handler(invocation, incident);
+    } catch (error) {
+      if (error instanceof RefusedError) return invocation.reply(`:no_entry: ${error.message}`);
+      throw error;
+    }
+  };
+}
