@@ -1,0 +1,326 @@
+// The runtime migration runner: applies prisma/migrations with nothing but
+// `pg` (no Prisma CLI, no engine), at start-up and for `hotfix migrate`.
+//
+// It keeps Prisma Migrate's own bookkeeping — the `_prisma_migrations` table,
+// its checksums and its advisory lock — so `prisma migrate deploy` / `status`
+// run against the same database agree with it, and each excludes the other.
+// Stricter than `migrate deploy` on purpose: an application starting up should
+// refuse a database whose history it does not recognise rather than guess.
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import type { Logger } from "pino";
+
+/** The key Prisma Migrate passes to pg_advisory_lock; sharing it excludes a concurrent `prisma migrate deploy`. */
+export const PRISMA_MIGRATE_LOCK_KEY = 72707369;
+
+const MIGRATIONS_TABLE = "_prisma_migrations";
+
+/** Prisma's DDL for the table, verbatim (schema-engine's Postgres connector). */
+const CREATE_MIGRATIONS_TABLE = `CREATE TABLE ${MIGRATIONS_TABLE} (
+    id                      VARCHAR(36) PRIMARY KEY NOT NULL,
+    checksum                VARCHAR(64) NOT NULL,
+    finished_at             TIMESTAMPTZ,
+    migration_name          VARCHAR(255) NOT NULL,
+    logs                    TEXT,
+    rolled_back_at          TIMESTAMPTZ,
+    started_at              TIMESTAMPTZ NOT NULL DEFAULT now(),
+    applied_steps_count     INTEGER NOT NULL DEFAULT 0
+)`;
+
+export interface MigrationOptions {
+  connectionString: string;
+  /** Default: `prisma/migrations` of this repository, found from this file's location (src/ or dist/src/). */
+  migrationsDir?: string;
+  logger?: Logger;
+}
+
+export interface ApplyResult {
+  /** Names of the migrations applied by this call, in order. */
+  applied: string[];
+  /** How many migrations were already applied before this call. */
+  alreadyApplied: number;
+}
+
+export interface MigrationStatus {
+  applied: string[];
+  pending: string[];
+  /** Started but neither finished nor marked rolled back: they block new migrations (Prisma's P3009). */
+  failed: string[];
+  /** Applied, but the migration.sql on disk no longer has the checksum recorded in the database. */
+  modified: string[];
+  /** Applied to the database but absent from the migrations folder. */
+  missingFromFolder: string[];
+}
+
+/** A refusal to migrate; `code` is Prisma's for the same situation where there is one. */
+export class MigrationError extends Error {
+  override readonly name = "MigrationError";
+  readonly code: string;
+  constructor(message: string, code: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+interface LocalMigration {
+  name: string;
+  script: string;
+  /** sha256 (hex) of migration.sql's bytes: what Prisma records. */
+  checksum: string;
+}
+
+interface MigrationRow {
+  id: string;
+  checksum: string;
+  finished_at: Date | null;
+  migration_name: string;
+  logs: string | null;
+  rolled_back_at: Date | null;
+  started_at: Date;
+}
+
+export async function applyMigrations(options: MigrationOptions): Promise<ApplyResult> {
+  const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
+  const local = await readLocalMigrations(migrationsDir);
+  const log = options.logger;
+  return withClient(options.connectionString, async (client) => {
+    await acquireMigrateLock(client, log);
+    try {
+      await ensureMigrationsTable(client);
+      const status = compareHistories(local, await readMigrationRows(client));
+      refuseUnsafeHistory(status, migrationsDir);
+      const pending = local.filter((migration) => status.pending.includes(migration.name));
+      for (const migration of pending) await applyMigration(client, migration, log);
+      if (pending.length === 0) log?.debug({ applied: status.applied.length }, "database schema is up to date");
+      return { applied: pending.map((migration) => migration.name), alreadyApplied: status.applied.length };
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK_KEY]);
+    }
+  });
+}
+
+/** Read-only: no lock, no table created. */
+export async function migrationStatus(options: Omit<MigrationOptions, "logger">): Promise<MigrationStatus> {
+  const local = await readLocalMigrations(options.migrationsDir ?? defaultMigrationsDir());
+  return withClient(options.connectionString, async (client) => {
+    const rows = (await migrationsTableExists(client)) ? await readMigrationRows(client) : [];
+    return compareHistories(local, rows);
+  });
+}
+
+// --- the migrations folder -------------------------------------------------
+
+function defaultMigrationsDir(): string {
+  const start = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "prisma", "migrations");
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new MigrationError(`No prisma/migrations folder found above ${start}.`, "P3015");
+  }
+}
+
+/** Prisma's layout: `<dir>/<name>/migration.sql`, applied in name order, plus migration_lock.toml. */
+async function readLocalMigrations(migrationsDir: string): Promise<LocalMigration[]> {
+  if (!existsSync(migrationsDir)) throw new MigrationError(`The migrations folder ${migrationsDir} does not exist.`, "P3015");
+  await refuseOtherProvider(migrationsDir);
+  const entries = await readdir(migrationsDir, { withFileTypes: true });
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort((a, b) => a.localeCompare(b));
+  return Promise.all(
+    names.map(async (name) => {
+      const file = path.join(migrationsDir, name, "migration.sql");
+      if (!existsSync(file)) throw new MigrationError(`Could not find the migration file at ${file}.`, "P3015");
+      const bytes = await readFile(file);
+      return { name, script: bytes.toString("utf8"), checksum: sha256(bytes) };
+    }),
+  );
+}
+
+async function refuseOtherProvider(migrationsDir: string): Promise<void> {
+  const lockFile = path.join(migrationsDir, "migration_lock.toml");
+  if (!existsSync(lockFile)) return;
+  const provider = /^\s*provider\s*=\s*"([^"]*)"/m.exec(await readFile(lockFile, "utf8"))?.[1];
+  if (provider && provider !== "postgresql") {
+    throw new MigrationError(`${lockFile} says these migrations are for ${provider}, not postgresql.`, "P3019");
+  }
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/**
+ * Prisma's rule (schema-connector/src/checksum.rs): the script matches if it,
+ * or it with its line endings switched (git may have rewritten them), hashes to
+ * the recorded checksum; very old rows hold hex digits without zero padding.
+ */
+function scriptMatchesChecksum(script: string, recorded: string): boolean {
+  const variants = [script, script.replaceAll("\r\n", "\n"), script.replaceAll("\n", "\r\n")];
+  return variants.some((variant) => {
+    const digest = createHash("sha256").update(variant).digest();
+    const hex = recorded.length === 64 ? digest.toString("hex") : [...digest].map((byte) => byte.toString(16)).join("");
+    return hex === recorded;
+  });
+}
+
+// --- the database side -----------------------------------------------------
+
+async function withClient<T>(connectionString: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await useSchemaFromUrl(client, connectionString);
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Prisma puts everything (its table included) in the `?schema=` of the URL; so do we. */
+async function useSchemaFromUrl(client: pg.Client, connectionString: string): Promise<void> {
+  const schema = new URL(connectionString).searchParams.get("schema");
+  if (!schema) return;
+  const identifier = client.escapeIdentifier(schema);
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${identifier}`);
+  await client.query(`SET search_path TO ${identifier}`);
+}
+
+/**
+ * Session-level, like Prisma's: held until released or the connection ends, so
+ * a crashed runner never leaves it behind. Replicas starting together queue up
+ * here; the later ones then find nothing left to apply.
+ */
+async function acquireMigrateLock(client: pg.Client, log: Logger | undefined): Promise<void> {
+  const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [PRISMA_MIGRATE_LOCK_KEY]);
+  if (rows[0]?.locked) return;
+  log?.info({ lockKey: PRISMA_MIGRATE_LOCK_KEY }, "another migration run holds the lock; waiting for it");
+  await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK_KEY]);
+}
+
+async function migrationsTableExists(client: pg.Client): Promise<boolean> {
+  const { rows } = await client.query<{ found: boolean }>(
+    "SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1) AS found",
+    [MIGRATIONS_TABLE],
+  );
+  return rows[0]?.found === true;
+}
+
+/** Like Prisma, refuses to start a history on a schema that already has tables (P3005): they would clash. */
+async function ensureMigrationsTable(client: pg.Client): Promise<void> {
+  if (await migrationsTableExists(client)) return;
+  const { rows } = await client.query<{ name: string }>(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1 LIMIT 5",
+  );
+  if (rows.length > 0) {
+    throw new MigrationError(
+      `The database schema is not empty (tables: ${rows.map((row) => row.name).join(", ")}) and has no ${MIGRATIONS_TABLE} table. ` +
+        "Baseline it first: https://pris.ly/d/migrate-baseline",
+      "P3005",
+    );
+  }
+  await client.query(CREATE_MIGRATIONS_TABLE);
+}
+
+async function readMigrationRows(client: pg.Client): Promise<MigrationRow[]> {
+  const { rows } = await client.query<MigrationRow>(
+    `SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at FROM ${MIGRATIONS_TABLE} ORDER BY started_at ASC`,
+  );
+  return rows;
+}
+
+/** Prisma's semantics: rolled-back rows are history only; an unfinished, not rolled back row is a failure. */
+function compareHistories(local: LocalMigration[], rows: MigrationRow[]): MigrationStatus {
+  const live = rows.filter((row) => row.rolled_back_at === null);
+  const finished = new Map(live.filter((row) => row.finished_at !== null).map((row) => [row.migration_name, row]));
+  const localNames = new Set(local.map((migration) => migration.name));
+  return {
+    applied: local.filter((migration) => finished.has(migration.name)).map((migration) => migration.name),
+    pending: local.filter((migration) => !live.some((row) => row.migration_name === migration.name)).map((migration) => migration.name),
+    failed: live.filter((row) => row.finished_at === null).map((row) => row.migration_name),
+    modified: local
+      .filter((migration) => {
+        const row = finished.get(migration.name);
+        return row !== undefined && !scriptMatchesChecksum(migration.script, row.checksum);
+      })
+      .map((migration) => migration.name),
+    missingFromFolder: [...finished.keys()].filter((name) => !localNames.has(name)),
+  };
+}
+
+function refuseUnsafeHistory(status: MigrationStatus, migrationsDir: string): void {
+  if (status.failed.length > 0) {
+    throw new MigrationError(
+      `Migration ${quoteList(status.failed)} failed and was not rolled back, so no new migration will be applied (Prisma P3009). ` +
+        "Repair the database, then mark it rolled back: node scripts/prisma.mjs migrate resolve --rolled-back <name> " +
+        "(see https://pris.ly/d/migrate-resolve).",
+      "P3009",
+    );
+  }
+  if (status.modified.length > 0) {
+    throw new MigrationError(
+      `Migration ${quoteList(status.modified)} was modified after it was applied: its migration.sql no longer matches the checksum ` +
+        `recorded in ${MIGRATIONS_TABLE}. Restore the original file and put the change in a new migration.`,
+      "P3006",
+    );
+  }
+  if (status.missingFromFolder.length > 0) {
+    throw new MigrationError(
+      `The database has migration ${quoteList(status.missingFromFolder)} that ${migrationsDir} lacks: ` +
+        "this code is older than the database. Deploy a version that contains it.",
+      "P3017",
+    );
+  }
+}
+
+function quoteList(names: string[]): string {
+  return names.map((name) => `\`${name}\``).join(", ");
+}
+
+/**
+ * One transaction per migration, its bookkeeping row included: a crash leaves
+ * no trace and the migration is simply retried. A migration that fails is
+ * rolled back and then recorded as failed (no finished_at, the error in
+ * `logs`), as Prisma records it, so both tools stop until someone resolves it.
+ */
+async function applyMigration(client: pg.Client, migration: LocalMigration, log: Logger | undefined): Promise<void> {
+  log?.info({ migration: migration.name }, "applying migration");
+  const began = Date.now();
+  await client.query("BEGIN");
+  // The server's clock, as Prisma records it (now() is the transaction's start).
+  const { rows } = await client.query<{ started_at: Date }>("SELECT now() AS started_at");
+  const startedAt = rows[0]?.started_at ?? new Date();
+  try {
+    await client.query(migration.script);
+    await client.query(
+      `INSERT INTO ${MIGRATIONS_TABLE} (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+       VALUES ($1, $2, $3, $4, clock_timestamp(), 1)`,
+      [randomUUID(), migration.checksum, migration.name, startedAt],
+    );
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    const logs = describeDatabaseError(error);
+    await client.query(
+      `INSERT INTO ${MIGRATIONS_TABLE} (id, checksum, migration_name, started_at, logs, applied_steps_count) VALUES ($1, $2, $3, $4, $5, 0)`,
+      [randomUUID(), migration.checksum, migration.name, startedAt, logs],
+    );
+    throw new MigrationError(`Migration \`${migration.name}\` failed and was rolled back (Prisma P3018):\n${logs}`, "P3018");
+  }
+  log?.info({ migration: migration.name, ms: Date.now() - began }, "migration applied");
+}
+
+/** The shape of Prisma's `logs` for a failed script. */
+function describeDatabaseError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code, detail, position } = error as pg.DatabaseError;
+  const lines = [code ? `Database error code: ${code}\n` : "", "Database error:", `ERROR: ${error.message}`];
+  if (detail) lines.push(`DETAIL: ${detail}`);
+  if (position) lines.push(`POSITION: ${position}`);
+  return lines.filter(Boolean).join("\n");
+}
