@@ -152,9 +152,15 @@ export const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "expected a postgresql:// connection URL")
     .optional(),
   HOTFIX_DATA_DIR: z.string().default(".data"),
-  SLACK_BOT_TOKEN: z.string().regex(/^xox[bp]-/, "expected a bot token starting with xoxb-").optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xox[bp]-/, "expected a bot token starting with xoxb-")
+    .optional(),
   SLACK_SIGNING_SECRET: optionalSecret,
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, "expected an app-level token starting with xapp-").optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, "expected an app-level token starting with xapp-")
+    .optional(),
   SLACK_API_URL: url.default("https://slack.com/api/"),
   GITHUB_TOKEN: optionalSecret,
   GITHUB_REPOSITORY: z

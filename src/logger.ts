@@ -17,7 +17,8 @@ export const REDACTED = "[redacted]";
 
 export function scrubString(value: string): string {
   let out = value;
-  for (const pattern of SECRET_VALUE) out = out.replace(pattern, (match) => (match.includes(" ") ? `${match.split(/\s+/)[0]} ${REDACTED}` : REDACTED));
+  for (const pattern of SECRET_VALUE)
+    out = out.replace(pattern, (match) => (match.includes(" ") ? `${match.split(/\s+/)[0]} ${REDACTED}` : REDACTED));
   return out;
 }
 
@@ -32,7 +33,8 @@ export function scrub(value: unknown, depth = 0, seen = new WeakSet<object>()): 
   }
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = SECRET_KEY.test(key) && item !== undefined && item !== null && typeof item !== "object" ? REDACTED : scrub(item, depth + 1, seen);
+    out[key] =
+      SECRET_KEY.test(key) && item !== undefined && item !== null && typeof item !== "object" ? REDACTED : scrub(item, depth + 1, seen);
   }
   return out;
 }
@@ -59,7 +61,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
   if (options.destination) return pino(base, options.destination);
   if (options.format === "pretty") {
-    return pino({ ...base, transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,service" } } });
+    return pino({
+      ...base,
+      transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,service" } },
+    });
   }
   return pino(base);
 }

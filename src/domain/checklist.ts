@@ -11,6 +11,7 @@ export function outstandingChecklist(incident: IncidentWithRoles, kinds: Set<str
   if (!incident.hotfixBranch) todo.push("Create the hotfix branch from the production tag");
   if (!incident.stagingDeployedAt) todo.push("Deploy to staging and verify");
   if (!incident.productionDeployedAt) todo.push("Deploy to production");
-  if (incident.phase !== "resolved" && incident.phase !== "closed") todo.push("Verify the fix in production and resolve: `/hotfix resolve`");
+  if (incident.phase !== "resolved" && incident.phase !== "closed")
+    todo.push("Verify the fix in production and resolve: `/hotfix resolve`");
   return todo;
 }

@@ -53,7 +53,8 @@ export function validateDeclare(form: DeclareFormValues, policy: Policy, now: Da
   if (ticketUrl && !/^https?:\/\/\S+$/.test(ticketUrl)) errors.ticket = "The ticket must be a link (https://...).";
   const started = form.startedAt ? new Date(form.startedAt * 1000) : now;
   if (started.getTime() > now.getTime() + 5 * 60_000) errors.started_at = "The start cannot be in the future.";
-  if (started.getTime() < DateTime.fromJSDate(now).minus({ days: 30 }).toMillis()) errors.started_at = "That is more than 30 days ago; check the date.";
+  if (started.getTime() < DateTime.fromJSDate(now).minus({ days: 30 }).toMillis())
+    errors.started_at = "That is more than 30 days ago; check the date.";
   for (const [key, value] of [
     ["impact_users", form.impactUsers],
     ["impact_revenue", form.impactRevenue],

@@ -87,16 +87,19 @@ export function warRoomName(template: string, vars: NameVariables): string {
 
 /** git check-ref-format, the parts a template can break. */
 export function sanitizeRefName(raw: string): string {
-  return raw
-    .replace(/[\s~^:?*[\\\x00-\x1f\x7f]+/g, "-")
-    .replace(/\.{2,}/g, ".")
-    .replace(/@\{/g, "-")
-    .replace(/\/{2,}/g, "/")
-    .replace(/-{2,}/g, "-")
-    .split("/")
-    .map((part) => part.replace(/^\.+|\.lock$|\.+$/g, "").replace(/^-+|-+$/g, ""))
-    .filter(Boolean)
-    .join("/");
+  return (
+    raw
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: git refuses control characters in ref names; that is the point.
+      .replace(/[\s~^:?*[\\\x00-\x1f\x7f]+/g, "-")
+      .replace(/\.{2,}/g, ".")
+      .replace(/@\{/g, "-")
+      .replace(/\/{2,}/g, "/")
+      .replace(/-{2,}/g, "-")
+      .split("/")
+      .map((part) => part.replace(/^\.+|\.lock$|\.+$/g, "").replace(/^-+|-+$/g, ""))
+      .filter(Boolean)
+      .join("/")
+  );
 }
 
 export function refName(template: string, vars: NameVariables): string {

@@ -74,7 +74,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     inFlight++;
     res.once("close", () => {
       inFlight--;
-      metrics.httpRequests.inc({ route: routes.has(`${req.method} ${path}`) || path === "/slack/events" ? path : "other", method: req.method ?? "?", status: String(res.statusCode) });
+      metrics.httpRequests.inc({
+        route: routes.has(`${req.method} ${path}`) || path === "/slack/events" ? path : "other",
+        method: req.method ?? "?",
+        status: String(res.statusCode),
+      });
       if (inFlight === 0) for (const wake of idleWaiters.splice(0)) wake();
     });
     if (closing) {

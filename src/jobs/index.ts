@@ -1,8 +1,9 @@
 // Every durable job the product runs, defined in one place.
-import { WAR_ROOM_EFFECTS } from "../workflows/war-room.js";
+
+import type { WorkflowContext } from "../workflows/context.js";
 import { SYNC_QUEUE } from "../workflows/declare.js";
 import { fireSlaReminder, SLA_QUEUE, type SlaReminderJob } from "../workflows/sla.js";
-import type { WorkflowContext } from "../workflows/context.js";
+import { WAR_ROOM_EFFECTS } from "../workflows/war-room.js";
 import type { JobQueue } from "./queue.js";
 import { type EffectDefinition, pendingError, runIncidentEffects } from "./side-effects.js";
 

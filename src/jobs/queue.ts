@@ -3,8 +3,9 @@
 // here, so a crash or a second replica never loses or repeats one: a job is
 // fetched by one worker at a time (SKIP LOCKED), retried with backoff when it
 // throws, and per-key policies keep two runs of the same work from overlapping.
+
+import { fromPrisma, type Job, PgBoss, type PrismaTransactionLike, type QueuePolicy } from "pg-boss";
 import type { Logger } from "pino";
-import { fromPrisma, PgBoss, type Job, type PrismaTransactionLike, type QueuePolicy } from "pg-boss";
 
 export interface QueueDefinition<T> {
   name: string;

@@ -5,8 +5,9 @@
 // effect never blocks the others; it is retried by the job, and reported when
 // it gives up. An effect found "running" with an expired lease was cut off
 // mid-call: it runs with `ambiguous: true` and must check before repeating.
-import { Prisma, type SideEffect } from "../store/prisma.js";
+
 import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
+import { Prisma, type SideEffect } from "../store/prisma.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "../workflows/context.js";
 

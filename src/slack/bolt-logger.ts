@@ -1,5 +1,5 @@
 // Bolt logs through our pino logger, so its lines are scrubbed like ours.
-import { LogLevel, type Logger as BoltLogger } from "@slack/bolt";
+import { type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import type { Logger } from "pino";
 
 export function boltLogger(logger: Logger): BoltLogger {

@@ -10,6 +10,18 @@ export function createPrisma(connectionString: string, options: { max?: number }
   return new PrismaClient({ adapter });
 }
 
+export type {
+  Deployment,
+  GuardrailBreach,
+  Incident,
+  IncidentRole,
+  Milestone,
+  SideEffect,
+  TimelineEvent,
+  UatFeedback,
+  UatSession,
+  Waiver,
+  WaiverApproval,
+} from "./generated/client.js";
 export { Prisma } from "./generated/client.js";
-export type { Incident, IncidentRole, SideEffect, TimelineEvent, Milestone, Deployment, UatSession, UatFeedback, Waiver, WaiverApproval, GuardrailBreach } from "./generated/client.js";
 export { Phase, Role, Severity } from "./generated/enums.js";

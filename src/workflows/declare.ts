@@ -3,11 +3,12 @@
 // job that runs them, so either all of it exists or none of it does. The
 // request key (the Slack view id) makes a replayed or double-clicked submit
 // return the incident it already made.
+
+import { DateTime } from "luxon";
 import type { SeverityName } from "../config.js";
 import { humanDuration } from "../domain/duration.js";
 import { incidentLabel, slugify, warRoomName } from "../domain/names.js";
 import { slaDeadline } from "../domain/severity.js";
-import { DateTime } from "luxon";
 import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
 import { Prisma } from "../store/prisma.js";
 import { recordEvent, type Tx } from "../store/timeline.js";
@@ -44,7 +45,11 @@ export async function queueSync(ctx: WorkflowContext, tx: Tx, incidentId: string
   await ctx.jobs.send(SYNC_QUEUE, { incidentId }, { tx });
 }
 
-export async function addEffects(tx: Tx, incidentId: string, effects: Array<{ key: string; params?: Prisma.InputJsonValue }>): Promise<void> {
+export async function addEffects(
+  tx: Tx,
+  incidentId: string,
+  effects: Array<{ key: string; params?: Prisma.InputJsonValue }>,
+): Promise<void> {
   await tx.sideEffect.createMany({
     data: effects.map((e) => ({ incidentId, key: e.key, params: e.params ?? {} })),
     skipDuplicates: true,
@@ -126,7 +131,10 @@ export async function declareIncident(ctx: WorkflowContext, input: DeclareInput)
         { key: "invite" },
         { key: "card" },
         { key: "bookmarks" },
-        ...policy.severity[input.severity].announce.map((channel) => ({ key: `announce:${channel}`, params: { channel, reason: "declared" } })),
+        ...policy.severity[input.severity].announce.map((channel) => ({
+          key: `announce:${channel}`,
+          params: { channel, reason: "declared" },
+        })),
         { key: "notify-declarer", params: input.originChannelId ? { channelId: input.originChannelId } : {} },
       ]);
       await queueSync(ctx, tx, incident.id);

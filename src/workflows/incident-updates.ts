@@ -1,13 +1,14 @@
 // What happens to a declared incident from the war room: severity, roles,
 // status updates, phase moves, messages captured to the timeline. Each writes
 // its change, its timeline event and its Slack effects in one transaction.
-import type { Role } from "../store/prisma.js";
+
 import type { SeverityName } from "../config.js";
-import { canMove, isOpen, type PhaseName } from "../domain/phase.js";
-import { slaDeadline } from "../domain/severity.js";
 import { incidentLabel } from "../domain/names.js";
+import { canMove, isOpen, type PhaseName } from "../domain/phase.js";
 import { escapeMrkdwn } from "../domain/render/block-kit.js";
+import { slaDeadline } from "../domain/severity.js";
 import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
+import type { Role } from "../store/prisma.js";
 import { recordEvent, slackTsToDate, type Tx } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { addEffects, queueSync } from "./declare.js";
@@ -38,7 +39,12 @@ function requireOpen(incident: IncidentWithRoles, what: string): void {
   }
 }
 
-export async function changeSeverity(ctx: WorkflowContext, incident: IncidentWithRoles, severity: SeverityName, actor: string): Promise<IncidentWithRoles> {
+export async function changeSeverity(
+  ctx: WorkflowContext,
+  incident: IncidentWithRoles,
+  severity: SeverityName,
+  actor: string,
+): Promise<IncidentWithRoles> {
   requireOpen(incident, "changing severity");
   if (incident.severity === severity) throw new RefusedError(`${incidentLabel(incident.number)} is already ${severity}.`);
   const { policy } = ctx.config;
@@ -67,7 +73,13 @@ export async function changeSeverity(ctx: WorkflowContext, incident: IncidentWit
   return (await findIncident(ctx.prisma, incident.id)) as IncidentWithRoles;
 }
 
-export async function assignRole(ctx: WorkflowContext, incident: IncidentWithRoles, role: Role, userId: string, actor: string): Promise<void> {
+export async function assignRole(
+  ctx: WorkflowContext,
+  incident: IncidentWithRoles,
+  role: Role,
+  userId: string,
+  actor: string,
+): Promise<void> {
   requireOpen(incident, "assigning roles");
   await ctx.prisma.$transaction(async (tx) => {
     await tx.incidentRole.upsert({
@@ -105,7 +117,13 @@ export async function postUpdate(ctx: WorkflowContext, incident: IncidentWithRol
   });
 }
 
-export async function movePhase(ctx: WorkflowContext, incident: IncidentWithRoles, to: PhaseName, actor: string, reason?: string): Promise<void> {
+export async function movePhase(
+  ctx: WorkflowContext,
+  incident: IncidentWithRoles,
+  to: PhaseName,
+  actor: string,
+  reason?: string,
+): Promise<void> {
   const from = incident.phase as PhaseName;
   if (!canMove(from, to)) {
     throw new RefusedError(`${incidentLabel(incident.number)} is ${from}; it cannot move to ${to}.`);

@@ -3,8 +3,8 @@
 // the deadline, old timers find a different deadline and stay silent.
 import { humanDuration } from "../domain/duration.js";
 import { incidentLabel } from "../domain/names.js";
-import { slaReminders } from "../domain/severity.js";
 import { isOpen, type PhaseName } from "../domain/phase.js";
+import { slaReminders } from "../domain/severity.js";
 import { findIncident } from "../store/incidents.js";
 import { recordEvent, type Tx } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
@@ -17,7 +17,13 @@ export interface SlaReminderJob {
   deadline: string;
 }
 
-export async function scheduleSlaReminders(ctx: WorkflowContext, tx: Tx, incidentId: string, startedAt: Date, deadline: Date | null): Promise<void> {
+export async function scheduleSlaReminders(
+  ctx: WorkflowContext,
+  tx: Tx,
+  incidentId: string,
+  startedAt: Date,
+  deadline: Date | null,
+): Promise<void> {
   for (const reminder of slaReminders(ctx.config.policy, startedAt, deadline)) {
     if (!deadline) continue;
     const job: SlaReminderJob = { incidentId, fraction: reminder.fraction, deadline: deadline.toISOString() };

@@ -3,9 +3,8 @@
 // a word to the declarer. Each step is an effect in the incident's outbox,
 // safe to run again after a crash or a 5xx.
 import type { WebClient } from "@slack/web-api";
-import { announcement, incidentCard, incidentTitle } from "../domain/render/incident-card.js";
 import { channelNameWithSuffix, incidentLabel } from "../domain/names.js";
-import type { EffectDefinition, EffectRun } from "../jobs/side-effects.js";
+import { announcement, incidentCard, incidentTitle } from "../domain/render/incident-card.js";
 import {
   ChannelResolver,
   effectMetadata,
@@ -14,6 +13,7 @@ import {
   slackError,
   usergroupMembers,
 } from "../integrations/slack.js";
+import type { EffectDefinition, EffectRun } from "../jobs/side-effects.js";
 import type { IncidentWithRoles } from "../store/incidents.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
@@ -68,7 +68,12 @@ const createChannel: EffectDefinition = {
         if (run.ambiguous) {
           const existing = await findChannelByName(ctx.slack, name);
           const claimed = existing && (await ctx.prisma.incident.findUnique({ where: { warRoomChannelId: existing.id } }));
-          if (existing && existing.creator === botId && !claimed && (existing.created ?? 0) * 1000 >= run.effect.createdAt.getTime() - 5_000) {
+          if (
+            existing &&
+            existing.creator === botId &&
+            !claimed &&
+            (existing.created ?? 0) * 1000 >= run.effect.createdAt.getTime() - 5_000
+          ) {
             return linkWarRoom(ctx, run.incident, existing.id, existing.name);
           }
         }
@@ -102,7 +107,10 @@ const setTopic: EffectDefinition = {
     await ctx.slack.conversations.setTopic({ channel, topic: topic.slice(0, 250) });
     await ctx.slack.conversations.setPurpose({
       channel,
-      purpose: `War room for ${incidentLabel(run.incident.number)}. /hotfix status for the state, /hotfix help for the verbs.`.slice(0, 250),
+      purpose: `War room for ${incidentLabel(run.incident.number)}. /hotfix status for the state, /hotfix help for the verbs.`.slice(
+        0,
+        250,
+      ),
     });
     return {};
   },
@@ -118,7 +126,11 @@ async function inviteAll(client: WebClient, channel: string, users: string[]): P
     if (code === "already_in_channel") return users;
     if (!code || users.length === 1) {
       // A person-specific refusal for one user must not cost the others their invitation.
-      if (["cant_invite_self", "user_is_bot", "user_not_found", "user_is_restricted", "already_in_channel", "cant_invite"].includes(code ?? ""))
+      if (
+        ["cant_invite_self", "user_is_bot", "user_not_found", "user_is_restricted", "already_in_channel", "cant_invite"].includes(
+          code ?? "",
+        )
+      )
         return [];
       throw error;
     }
@@ -138,12 +150,9 @@ const invite: EffectDefinition = {
     const fromGroup = oncall.usergroup ? await usergroupMembers(ctx.slack, oncall.usergroup) : [];
     const botId = await ctx.botUserId();
     const explicit = Array.isArray(run.params.users) ? (run.params.users as string[]) : undefined;
-    const wanted = (explicit ?? [
-      ...run.incident.roles.map((r) => r.userId),
-      run.incident.declaredBy,
-      ...oncall.users,
-      ...fromGroup,
-    ]).filter((u, i, all) => u && u !== botId && all.indexOf(u) === i);
+    const wanted = (
+      explicit ?? [...run.incident.roles.map((r) => r.userId), run.incident.declaredBy, ...oncall.users, ...fromGroup]
+    ).filter((u, i, all) => u && u !== botId && all.indexOf(u) === i);
     const invited = await inviteAll(ctx.slack, channel, wanted);
     return { invited };
   },
@@ -251,9 +260,22 @@ const post: EffectDefinition = {
     const target = typeof run.params.channel === "string" ? run.params.channel : warRoomId(run);
     const channel = target.startsWith("#") ? (await channelResolver(ctx).resolve(target)).id : target;
     if (target.startsWith("#")) await ctx.slack.conversations.join({ channel }).catch(() => undefined);
-    const ts = await postOnce(ctx, run, channel, { text: String(run.params.text ?? ""), ...(run.params.blocks ? { blocks: run.params.blocks as unknown[] } : {}) });
+    const ts = await postOnce(ctx, run, channel, {
+      text: String(run.params.text ?? ""),
+      ...(run.params.blocks ? { blocks: run.params.blocks as unknown[] } : {}),
+    });
     return { channel, ts };
   },
 };
 
-export const WAR_ROOM_EFFECTS: EffectDefinition[] = [createChannel, setTopic, invite, postCard, refreshCard, bookmarks, announce, notifyDeclarer, post];
+export const WAR_ROOM_EFFECTS: EffectDefinition[] = [
+  createChannel,
+  setTopic,
+  invite,
+  postCard,
+  refreshCard,
+  bookmarks,
+  announce,
+  notifyDeclarer,
+  post,
+];

@@ -41,7 +41,9 @@ describe("configuration", () => {
   });
 
   it("lists every problem at once, naming each key and variable", () => {
-    const file = policyFile("uat:\n  deadline: soon\nseverity:\n  P0:\n    sla: 4 hours\nwarRoom:\n  nmae: x\ngithub:\n  versioning: major\n");
+    const file = policyFile(
+      "uat:\n  deadline: soon\nseverity:\n  P0:\n    sla: 4 hours\nwarRoom:\n  nmae: x\ngithub:\n  versioning: major\n",
+    );
     const found = problems(() => loadConfig({ HOTFIX_POLICY: file, PORT: "eighty", GITHUB_REPOSITORY: "not a repo" }));
     const text = found.join("\n");
     expect(text).toMatch(/PORT/);
@@ -62,7 +64,9 @@ describe("configuration", () => {
   });
 
   it("reports an unreadable or malformed policy file clearly", () => {
-    expect(problems(() => loadConfig({ HOTFIX_POLICY: "/nonexistent/policy.yml" }))[0]).toMatch(/HOTFIX_POLICY: cannot read \/nonexistent\/policy.yml \(ENOENT\)/);
+    expect(problems(() => loadConfig({ HOTFIX_POLICY: "/nonexistent/policy.yml" }))[0]).toMatch(
+      /HOTFIX_POLICY: cannot read \/nonexistent\/policy.yml \(ENOENT\)/,
+    );
     expect(problems(() => loadConfig({ HOTFIX_POLICY: policyFile("uat: [unclosed") }))[0]).toMatch(/not valid YAML/);
   });
 });

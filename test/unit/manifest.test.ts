@@ -1,8 +1,7 @@
 // manifest.yml is checked against @slack/web-api's Manifest type by the
 // TypeScript compiler itself (an object literal gets excess-property and type
 // checks), and against what the code registers.
-import { readFileSync, writeFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -18,7 +17,14 @@ function typeErrors(value: unknown): string[] {
     file,
     `import type { AppsManifestCreateArguments } from "@slack/web-api";\nexport const manifest: AppsManifestCreateArguments["manifest"] = ${JSON.stringify(value)};\n`,
   );
-  const program = ts.createProgram([file], { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: [] });
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    skipLibCheck: true,
+    types: [],
+  });
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
 }
 
@@ -40,7 +46,15 @@ describe("manifest.yml", () => {
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(["pin_added", "reaction_added"]));
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(["commands", "chat:write", "channels:manage", "pins:write", "bookmarks:write", "usergroups:read", "users:read"]),
+      expect.arrayContaining([
+        "commands",
+        "chat:write",
+        "channels:manage",
+        "pins:write",
+        "bookmarks:write",
+        "usergroups:read",
+        "users:read",
+      ]),
     );
   });
 });

@@ -29,7 +29,9 @@ describe("names", () => {
   });
 
   it("names branches by each runbook's scheme", () => {
-    expect(refName("release/hotfix-{ticket}", { ticket: "https://linear.app/acme/issue/ENG-42/login", slug: "x" })).toBe("release/hotfix-eng-42");
+    expect(refName("release/hotfix-{ticket}", { ticket: "https://linear.app/acme/issue/ENG-42/login", slug: "x" })).toBe(
+      "release/hotfix-eng-42",
+    );
     expect(refName("release/hotfix-{yyyymmdd}", { date })).toBe("release/hotfix-20261123");
     expect(refName("hotfix/{slug}", { slug: "fix-payment-failure" })).toBe("hotfix/fix-payment-failure");
     expect(refName("hotfix/{version}", { version: "v4.1.3" })).toBe("hotfix/v4.1.3");

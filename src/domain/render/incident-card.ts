@@ -33,7 +33,8 @@ const roleOf = (incident: IncidentWithRoles, role: "commander" | "comms" | "rele
 
 export function slaText(incident: IncidentWithRoles, now: Date): string {
   if (!incident.slaDeadline) return "no SLA (next scheduled release)";
-  if (incident.resolvedAt) return `met: resolved ${humanDuration(incident.slaDeadline.getTime() - incident.resolvedAt.getTime())} before the deadline`;
+  if (incident.resolvedAt)
+    return `met: resolved ${humanDuration(incident.slaDeadline.getTime() - incident.resolvedAt.getTime())} before the deadline`;
   const left = incident.slaDeadline.getTime() - now.getTime();
   const due = dateToken(incident.slaDeadline, incident.slaDeadline.toISOString());
   return left >= 0 ? `${humanDuration(left)} left (due ${due})` : `*breached* ${humanDuration(-left)} ago (was due ${due})`;
@@ -45,7 +46,9 @@ export function incidentTitle(incident: IncidentWithRoles): string {
 
 export function incidentCard(incident: IncidentWithRoles, policy: Policy, now: Date): { text: string; blocks: Block[] } {
   const fields = [
-    mrkdwn(`*Severity*\n${severityEmoji(incident.severity)} ${incident.severity}${incident.severityOverride ? " (declared as hotfix by override)" : ""}`),
+    mrkdwn(
+      `*Severity*\n${severityEmoji(incident.severity)} ${incident.severity}${incident.severityOverride ? " (declared as hotfix by override)" : ""}`,
+    ),
     mrkdwn(`*Phase*\n${PHASE_LABEL[incident.phase] ?? incident.phase}`),
     mrkdwn(`*SLA*\n${slaText(incident, now)}`),
     mrkdwn(`*Started*\n${dateToken(incident.startedAt, incident.startedAt.toISOString())}`),
@@ -66,7 +69,9 @@ export function incidentCard(incident: IncidentWithRoles, policy: Policy, now: D
     policy.links.dashboard ? `<${policy.links.dashboard}|Dashboard>` : null,
   ].filter(Boolean);
   const blocks: Block[] = [
-    header(`${severityEmoji(incident.severity) === ":red_circle:" ? "🔴" : incident.severity === "P1" ? "🟠" : "🟡"} ${incidentTitle(incident)}`),
+    header(
+      `${severityEmoji(incident.severity) === ":red_circle:" ? "🔴" : incident.severity === "P1" ? "🟠" : "🟡"} ${incidentTitle(incident)}`,
+    ),
     { type: "section", block_id: "card_fields", fields },
   ];
   if (impact.length) blocks.push(section(impact.join("\n")));
@@ -77,12 +82,20 @@ export function incidentCard(incident: IncidentWithRoles, policy: Policy, now: D
 }
 
 export function announcement(incident: IncidentWithRoles, now: Date, reason: "declared" | "severity"): { text: string; blocks: Block[] } {
-  const what = reason === "declared" ? (incident.severity === "P0" ? ":rotating_light: CRITICAL INCIDENT" : ":warning: HOTFIX INCIDENT") : ":arrows_counterclockwise: Severity changed";
+  const what =
+    reason === "declared"
+      ? incident.severity === "P0"
+        ? ":rotating_light: CRITICAL INCIDENT"
+        : ":warning: HOTFIX INCIDENT"
+      : ":arrows_counterclockwise: Severity changed";
   const lines = [
     `${what}: *${escapeMrkdwn(incident.title)}* (${incidentLabel(incident.number)})`,
     `*Severity:* ${severityEmoji(incident.severity)} ${incident.severity}   *SLA:* ${slaText(incident, now)}`,
     incident.impactUsers || incident.impactRevenue
-      ? `*Impact:* ${[incident.impactUsers, incident.impactRevenue].filter(Boolean).map((s) => escapeMrkdwn(s ?? "")).join("; ")}`
+      ? `*Impact:* ${[incident.impactUsers, incident.impactRevenue]
+          .filter(Boolean)
+          .map((s) => escapeMrkdwn(s ?? ""))
+          .join("; ")}`
       : null,
     `*Started:* ${dateToken(incident.startedAt, incident.startedAt.toISOString())}   *Commander:* ${userMention(roleOf(incident, "commander"))}`,
     `*War room:* ${channelMention(incident.warRoomChannelId)}`,

@@ -1,8 +1,9 @@
 // severity, role, update, resolve, close, phase: small verbs over the workflows.
+
+import type { SeverityName } from "../../config.js";
 import { isPhase, PHASES } from "../../domain/phase.js";
 import { isSeverity } from "../../domain/severity.js";
 import { checkHuman } from "../../integrations/slack.js";
-import type { SeverityName } from "../../config.js";
 import { assignRole, changeSeverity, movePhase, postUpdate, ROLE_NAMES } from "../../workflows/incident-updates.js";
 import type { Verb } from "./registry.js";
 import { inWarRoom } from "./war-room.js";
@@ -16,7 +17,9 @@ export const severityVerb: Verb = {
     const wanted = args[0]?.toUpperCase() ?? "";
     if (!isSeverity(wanted)) return reply("Usage: `/hotfix severity P0|P1|P2`");
     const updated = await changeSeverity(ctx, incident, wanted as SeverityName, command.user_id);
-    await reply(`Severity is now ${wanted}${updated.slaDeadline ? `; SLA due <!date^${Math.floor(updated.slaDeadline.getTime() / 1000)}^{date_short_pretty} {time}|${updated.slaDeadline.toISOString()}>` : " (no SLA)"}.`);
+    await reply(
+      `Severity is now ${wanted}${updated.slaDeadline ? `; SLA due <!date^${Math.floor(updated.slaDeadline.getTime() / 1000)}^{date_short_pretty} {time}|${updated.slaDeadline.toISOString()}>` : " (no SLA)"}.`,
+    );
   }),
 };
 

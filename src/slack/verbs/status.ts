@@ -1,8 +1,8 @@
 import { DateTime } from "luxon";
-import { PHASE_LABEL, slaText } from "../../domain/render/incident-card.js";
-import { incidentLabel } from "../../domain/names.js";
 import { outstandingChecklist } from "../../domain/checklist.js";
+import { incidentLabel } from "../../domain/names.js";
 import { userMention } from "../../domain/render/block-kit.js";
+import { PHASE_LABEL, slaText } from "../../domain/render/incident-card.js";
 import type { Verb } from "./registry.js";
 import { inWarRoom } from "./war-room.js";
 

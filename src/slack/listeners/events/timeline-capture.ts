@@ -32,14 +32,18 @@ export function registerTimelineCapture(app: App, ctx: WorkflowContext): void {
       ts: event.item.ts,
       text: message.text,
       ...(message.user ? { author: message.user } : {}),
-      ...((await permalink(client, event.item.channel, event.item.ts)) ? { permalink: await permalink(client, event.item.channel, event.item.ts) } : {}),
+      ...((await permalink(client, event.item.channel, event.item.ts))
+        ? { permalink: await permalink(client, event.item.channel, event.item.ts) }
+        : {}),
       capturedBy: event.user,
       via: "reaction",
     });
   });
 
   app.event("pin_added", async ({ event, client }) => {
-    const item = (event as unknown as { item?: { type?: string; message?: { ts?: string; text?: string; user?: string; permalink?: string } } }).item;
+    const item = (
+      event as unknown as { item?: { type?: string; message?: { ts?: string; text?: string; user?: string; permalink?: string } } }
+    ).item;
     const channel = (event as unknown as { channel_id?: string }).channel_id;
     const ts = item?.message?.ts;
     if (!channel || !ts || item?.type !== "message") return;

@@ -48,7 +48,9 @@ export function registerAddToTimeline(app: App, ctx: WorkflowContext): void {
     });
     await respond({
       response_type: "ephemeral",
-      text: added ? `Added to the ${incidentLabel(incident.number)} timeline.` : `Already on the ${incidentLabel(incident.number)} timeline.`,
+      text: added
+        ? `Added to the ${incidentLabel(incident.number)} timeline.`
+        : `Already on the ${incidentLabel(incident.number)} timeline.`,
     });
   });
 }
