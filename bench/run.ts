@@ -1,0 +1,115 @@
+// `npm run bench`: how long the work before Slack's ack takes. Declaring is
+// the hot path (a transaction writing the incident, its timeline, its outbox
+// and its jobs); a slash-command round trip must stay far below Slack's 3 s.
+// Uses DATABASE_URL when set, else an embedded Postgres in a temporary folder.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { WebClient } from "@slack/web-api";
+import pg from "pg";
+import pino from "pino";
+import { envSchema, parsePolicy } from "../src/config.js";
+import { slugify, warRoomName } from "../src/domain/names.js";
+import { createMetrics } from "../src/http/metrics.js";
+import { createJobQueue } from "../src/jobs/queue.js";
+import { startEmbeddedPostgres } from "../src/store/embedded.js";
+import { applyMigrations } from "../src/store/migrate.js";
+import { createPrisma } from "../src/store/prisma.js";
+import type { WorkflowContext } from "../src/workflows/context.js";
+import { declareIncident } from "../src/workflows/declare.js";
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function report(name: string, samples: number[]): void {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  console.log(
+    `${name.padEnd(38)} n=${String(samples.length).padStart(5)}  mean=${mean.toFixed(3)} ms  p50=${percentile(sorted, 50).toFixed(3)}  p95=${percentile(sorted, 95).toFixed(3)}  p99=${percentile(sorted, 99).toFixed(3)}`,
+  );
+}
+
+async function time(fn: () => unknown | Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function main() {
+  const titles = Array.from({ length: 5_000 }, (_, i) => `Payments failing 💥 for card users in région ${i} ${"x".repeat(i % 150)}`);
+  const nameSamples: number[] = [];
+  for (const title of titles) nameSamples.push(await time(() => warRoomName("hotfix-{yyyymmdd}-{slug}", { slug: slugify(title) })));
+  report("war-room name from a title", nameSamples);
+
+  let stop: (() => Promise<void>) | undefined;
+  let adminUrl = process.env.DATABASE_URL;
+  let dir: string | undefined;
+  if (!adminUrl) {
+    dir = mkdtempSync(path.join(tmpdir(), "hotfix-bench-"));
+    const db = await startEmbeddedPostgres({ dataDir: dir, database: "postgres", persistent: false });
+    adminUrl = db.url;
+    stop = db.stop;
+  }
+  const name = `hf_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const dbUrl = url.toString();
+  try {
+    await applyMigrations({ connectionString: dbUrl });
+    const logger = pino({ level: "silent" });
+    const prisma = createPrisma(dbUrl);
+    const jobs = createJobQueue({ connectionString: dbUrl, logger });
+    jobs.define({ name: "incident.sync", handler: async () => undefined });
+    jobs.define({ name: "sla.reminder", handler: async () => undefined });
+    // Workers stay off: only the pre-ack transaction is measured.
+    await jobs.boss.start();
+    await jobs.boss.createQueue("incident.sync");
+    await jobs.boss.createQueue("sla.reminder");
+    const ctx: WorkflowContext = {
+      config: { env: envSchema.parse({}), policy: parsePolicy({}, "bench"), policySource: "bench" },
+      logger,
+      prisma,
+      jobs,
+      slack: new WebClient("xoxb-bench"),
+      metrics: createMetrics(),
+      botUserId: async () => "U0HOTFIX",
+      now: () => new Date(),
+    };
+    const declare = (i: number) =>
+      declareIncident(ctx, {
+        requestKey: `bench:${i}`,
+        title: `Payments failing ${i}`,
+        severity: "P0",
+        severityOverride: false,
+        commanderId: "U0ALICE",
+        declaredBy: "U0BOB",
+        startedAt: new Date(),
+        rollbackFaster: false,
+      });
+    for (let i = 0; i < 20; i++) await declare(-1 - i); // warm-up
+    const sequential: number[] = [];
+    for (let i = 0; i < 300; i++) sequential.push(await time(() => declare(i)));
+    report("declare transaction (sequential)", sequential);
+    const replay: number[] = [];
+    for (let i = 0; i < 300; i++) replay.push(await time(() => declare(i)));
+    report("declare replay (idempotent no-op)", replay);
+    const burst = await time(() => Promise.all(Array.from({ length: 50 }, (_, i) => declare(1_000 + i))));
+    console.log(`${"50 declares at once (wall clock)".padEnd(38)} ${burst.toFixed(1)} ms`);
+    await jobs.boss.stop({ graceful: false, close: true });
+    await prisma.$disconnect();
+  } finally {
+    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+    await stop?.();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
