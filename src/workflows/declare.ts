@@ -5,7 +5,7 @@
 // return the incident it already made.
 
 import { DateTime } from "luxon";
-import type { SeverityName } from "../config.js";
+import type { ValidDeclare } from "../domain/declare-input.js";
 import { humanDuration } from "../domain/duration.js";
 import { incidentLabel, slugify, warRoomName } from "../domain/names.js";
 import { slaDeadline } from "../domain/severity.js";
@@ -15,20 +15,10 @@ import { recordEvent, type Tx } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { scheduleSlaReminders } from "./sla.js";
 
-export interface DeclareInput {
+export interface DeclareInput extends ValidDeclare {
   requestKey: string;
   teamId?: string;
-  title: string;
-  severity: SeverityName;
-  severityOverride: boolean;
-  impactUsers?: string;
-  impactRevenue?: string;
-  service?: string;
-  ticketUrl?: string;
-  commanderId: string;
   declaredBy: string;
-  startedAt: Date;
-  rollbackFaster: boolean;
   /** Where /hotfix declare was typed, to answer the declarer there. */
   originChannelId?: string;
 }

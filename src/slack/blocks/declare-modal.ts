@@ -16,6 +16,14 @@ const option = (text: string, value: string, description?: string) => ({
   ...(description ? { description: { type: "plain_text" as const, text: description.slice(0, 75) } } : {}),
 });
 
+const optionalText = (blockId: string, label: string, placeholder: string) => ({
+  type: "input",
+  block_id: blockId,
+  optional: true,
+  label: { type: "plain_text", text: label },
+  element: { type: "plain_text_input", action_id: "value", placeholder: { type: "plain_text", text: placeholder } },
+});
+
 export function declareModal(options: { title?: string; declaredBy: string; policy: Policy; now: Date; metadata: DeclareMetadata }): View {
   const { policy } = options;
   const severityOptions = SEVERITIES.map((s) => {
@@ -62,27 +70,9 @@ export function declareModal(options: { title?: string; declaredBy: string; poli
           options: [option("Declare a hotfix anyway (recorded on the timeline)", "override")],
         },
       },
-      {
-        type: "input",
-        block_id: "impact_users",
-        optional: true,
-        label: { type: "plain_text", text: "Users affected" },
-        element: { type: "plain_text_input", action_id: "value", placeholder: { type: "plain_text", text: "All EU card users (~12 %)" } },
-      },
-      {
-        type: "input",
-        block_id: "impact_revenue",
-        optional: true,
-        label: { type: "plain_text", text: "Revenue impact" },
-        element: { type: "plain_text_input", action_id: "value", placeholder: { type: "plain_text", text: "~$4k per hour" } },
-      },
-      {
-        type: "input",
-        block_id: "service",
-        optional: true,
-        label: { type: "plain_text", text: "Affected service" },
-        element: { type: "plain_text_input", action_id: "value", placeholder: { type: "plain_text", text: "payments-api" } },
-      },
+      optionalText("impact_users", "Users affected", "All EU card users (~12 %)"),
+      optionalText("impact_revenue", "Revenue impact", "~$4k per hour"),
+      optionalText("service", "Affected service", "payments-api"),
       {
         type: "input",
         block_id: "ticket",
