@@ -1,0 +1,93 @@
+// The real app on a random port, against the Slack emulator and a fresh
+// database of its own. Tests speak to it as Slack does (signed HTTP) and
+// assert on the emulator's workspace and on the database.
+import pino from "pino";
+import { type RunningApp, startHotfixCommander } from "../../src/app.js";
+import { type Config, envSchema, parsePolicy } from "../../src/config.js";
+import { type SlackEmulator, startSlackEmulator } from "../../src/sandbox/slack/index.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
+
+export const SIGNING_SECRET = "test-signing-secret";
+export const BOT_TOKEN = "xoxb-test-token";
+
+export interface Harness {
+  app: RunningApp;
+  slack: SlackEmulator;
+  db: TestDatabase;
+  config: Config;
+  /** Starts a second app (another replica, or a restart) on the same database. */
+  startReplica(options?: { effectLeaseMs?: number }): Promise<RunningApp>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  policy?: unknown;
+  env?: Record<string, string>;
+  effectLeaseMs?: number;
+  workers?: boolean;
+}
+
+export function testConfig(slackApiUrl: string, options: HarnessOptions = {}): Config {
+  return {
+    env: envSchema.parse({
+      NODE_ENV: "test",
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slackApiUrl,
+      ...options.env,
+    }),
+    policy: parsePolicy(options.policy ?? {}, "test policy"),
+    policySource: "test",
+  };
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const db = await createTestDatabase();
+  const slack = await startSlackEmulator({ port: 0, signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  const config = testConfig(slack.apiUrl, options);
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const apps: RunningApp[] = [];
+  const start = async (lease?: number) => {
+    const app = await startHotfixCommander(config, {
+      logger,
+      port: 0,
+      host: "127.0.0.1",
+      database: { url: db.url, prisma: db.prisma, embedded: false, close: async () => undefined },
+      slackRetryConfig: { retries: 0 },
+      jobPollingSeconds: 0.5,
+      ...((lease ?? options.effectLeaseMs) ? { effectLeaseMs: lease ?? options.effectLeaseMs } : {}),
+      ...(options.workers === false ? { workers: false } : {}),
+    });
+    apps.push(app);
+    return app;
+  };
+  const app = await start();
+  slack.setAppUrl(`${app.url}/slack/events`);
+  return {
+    app,
+    slack,
+    db,
+    config,
+    startReplica: (o = {}) => start(o.effectLeaseMs),
+    async close() {
+      for (const a of apps) await a.stop().catch(() => undefined);
+      await slack.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Polls until the check passes (jobs run asynchronously after the ack). */
+export async function eventually<T>(check: () => Promise<T> | T, { timeoutMs = 15_000, intervalMs = 50 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      return await check();
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+  throw lastError;
+}
