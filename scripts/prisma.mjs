@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -56,7 +56,6 @@ function prismaEnvironment() {
     // No network: no version check, no update banner, no telemetry.
     CHECKPOINT_DISABLE: "1",
     PRISMA_HIDE_UPDATE_MESSAGE: "1",
-    PRISMA_HIDE_PRISMA_POSTGRES_TIP: "1",
   };
 }
 
@@ -73,5 +72,6 @@ child.on("error", (error) => {
   process.exit(1);
 });
 child.on("exit", (code, signal) => {
-  process.exit(code ?? (signal ? 128 + 1 : 1));
+  // A child killed by a signal exits like a shell reports it: 128 + the signal's number.
+  process.exit(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
 });

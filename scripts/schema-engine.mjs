@@ -77,7 +77,7 @@ async function main() {
   log.info("schema engine (wasm) ready");
   await serveJsonRpc(createEngineHandlers({ datamodelPaths, datasource }));
   // Open pools (the engine keeps its connection) must not keep us alive once the CLI hung up.
-  process.exit(0);
+  process.exit();
 }
 
 main().catch((error) => {

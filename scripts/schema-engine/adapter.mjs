@@ -101,6 +101,23 @@ async function connectToTemporaryShadowDatabase(mainConfig, schema) {
 }
 
 /**
+ * A shadow database of the user's (SHADOW_DATABASE_URL, for servers where we
+ * may not create databases): emptied before use like the native engine does,
+ * or replaying the migrations a second time would clash with the first.
+ */
+async function connectToExternalShadowDatabase({ config, schema }) {
+  const namespace = quoteIdentifier(schema ?? "public");
+  const client = new pg.Client(config);
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${namespace} CASCADE; CREATE SCHEMA ${namespace}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+  return connectAdapter(config, schema);
+}
+
+/**
  * When only the server matters (see engine.mjs), a missing main database is
  * replaced by the server's maintenance database, which is then only asked for
  * its version.
@@ -144,7 +161,7 @@ export function createAdapterFactory({ url, shadowDatabaseUrl, serverOnly = fals
         if (main && isSameDatabase(main.config, shadow.config)) {
           throw new Error("The shadow database URL points at the main database; give it a database of its own.");
         }
-        return connectAdapter(shadow.config, shadow.schema);
+        return connectToExternalShadowDatabase(shadow);
       }
       const { config, schema } = requireMain();
       return connectToTemporaryShadowDatabase(config, schema);

@@ -1,6 +1,7 @@
 // CREATE/DROP DATABASE and the connection probe: what the native engine does
 // for `createDatabase` and its one-shot `cli` subcommands (the CLI uses them to
 // create a missing development database before `migrate dev`/`deploy`).
+import pg from "pg";
 import { parsePostgresUrl, quoteIdentifier, withServerClient } from "./connection.mjs";
 
 export class UserFacingError extends Error {
@@ -13,7 +14,6 @@ export class UserFacingError extends Error {
 /** Connects to the database itself; maps failures to Prisma's P1xxx codes. */
 export async function probeDatabase(url) {
   const { config } = parsePostgresUrl(url);
-  const { default: pg } = await import("pg");
   const client = new pg.Client(config);
   try {
     await client.connect();

@@ -13,13 +13,11 @@ import { asPanic, loadSchemaEngineWasm } from "./wasm.mjs";
 
 const PASS_THROUGH = [
   "applyMigrations",
-  "createMigration",
   "dbExecute",
   "debugPanic",
   "devDiagnostic",
   "diagnoseMigrationHistory",
   "ensureConnectionValidity",
-  "evaluateDataLoss",
   "introspectSql",
   "markMigrationApplied",
   "markMigrationRolledBack",
@@ -76,6 +74,22 @@ export function createEngineHandlers({ datamodelPaths, datasource }) {
   };
 
   const handlers = Object.fromEntries(PASS_THROUGH.map((method) => [method, (params) => call(method, params)]));
+
+  /**
+   * The wasm engine hands the shadow database (the adapter factory) only to
+   * devDiagnostic / diagnoseMigrationHistory / diff. evaluateDataLoss and
+   * createMigration find the schema of the migration history in a cache those
+   * fill, and fail ("shadow DB must be provided through an external factory")
+   * when it is cold — e.g. when `migrate dev` has just applied pending
+   * migrations, after its own devDiagnostic. Warm it with a devDiagnostic of
+   * the same history (cheap when already cached).
+   */
+  const withMigrationHistoryCached = (method) => async (params) => {
+    await call("devDiagnostic", { migrationsList: params.migrationsList, filters: params.filters });
+    return call(method, params);
+  };
+  handlers.evaluateDataLoss = withMigrationHistoryCached("evaluateDataLoss");
+  handlers.createMigration = withMigrationHistoryCached("createMigration");
 
   /** The native engine prints the diff through the CLI (so `--output` can capture it) and returns no stdout. */
   handlers.diff = async (params, client) => {

@@ -26,25 +26,28 @@ export function serveJsonRpc(handlers) {
       const data = describeError(outcome.error);
       log.debug(`request ${id} failed: ${data.message}`);
       send({ jsonrpc: "2.0", id, error: { code: ENGINE_ERROR_CODE, message: data.message, data } });
+      if (data.is_panic) exitAfterPanic(data.message);
     } else {
       send({ jsonrpc: "2.0", id, result: outcome.result ?? null });
     }
   };
 
+  /** After a panic the wasm instance is unusable: exit (as the native engine does) once the answer is out. */
+  const exitAfterPanic = (message) => {
+    log.error(message);
+    process.exitCode = 101;
+    process.stdout.write("", () => process.exit());
+  };
+
   // Errors can also surface outside the request's promise: wasm-bindgen
   // rethrows some from its callbacks, and a panic may trap there. The request
-  // in flight gets the error (dying silently would let the CLI exit 0 as if
-  // all went well); after a panic the engine is unusable, so we then exit like
-  // the native engine does.
+  // in flight gets the error — dying silently would let the CLI exit 0 as if
+  // all went well.
   const onStrayError = (error) => {
     const failure = asPanic(error);
     if (inFlight !== undefined) answer(inFlight, { error: failure });
-    if (!failure?.isPanic) {
-      log.debug(`stray error: ${failure?.message ?? failure}`);
-      return;
-    }
-    log.error(failure.message);
-    process.stdout.write("", () => process.exit(101));
+    else if (failure?.isPanic) exitAfterPanic(failure.message);
+    else log.debug(`stray error: ${failure?.message ?? failure}`);
   };
   process.on("uncaughtException", onStrayError);
   process.on("unhandledRejection", onStrayError);

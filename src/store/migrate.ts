@@ -87,7 +87,7 @@ export async function applyMigrations(options: MigrationOptions): Promise<ApplyR
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
   const local = await readLocalMigrations(migrationsDir);
   const log = options.logger;
-  return withClient(options.connectionString, async (client) => {
+  return withClient(options.connectionString, { createSchema: true }, async (client) => {
     await acquireMigrateLock(client, log);
     try {
       await ensureMigrationsTable(client);
@@ -98,7 +98,8 @@ export async function applyMigrations(options: MigrationOptions): Promise<ApplyR
       if (pending.length === 0) log?.debug({ applied: status.applied.length }, "database schema is up to date");
       return { applied: pending.map((migration) => migration.name), alreadyApplied: status.applied.length };
     } finally {
-      await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK_KEY]);
+      // Ending the session releases it anyway; a failed unlock must not hide the real error.
+      await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK_KEY]).catch(() => undefined);
     }
   });
 }
@@ -106,7 +107,7 @@ export async function applyMigrations(options: MigrationOptions): Promise<ApplyR
 /** Read-only: no lock, no table created. */
 export async function migrationStatus(options: Omit<MigrationOptions, "logger">): Promise<MigrationStatus> {
   const local = await readLocalMigrations(options.migrationsDir ?? defaultMigrationsDir());
-  return withClient(options.connectionString, async (client) => {
+  return withClient(options.connectionString, { createSchema: false }, async (client) => {
     const rows = (await migrationsTableExists(client)) ? await readMigrationRows(client) : [];
     return compareHistories(local, rows);
   });
@@ -171,23 +172,27 @@ function scriptMatchesChecksum(script: string, recorded: string): boolean {
 
 // --- the database side -----------------------------------------------------
 
-async function withClient<T>(connectionString: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  connectionString: string,
+  options: { createSchema: boolean },
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    await useSchemaFromUrl(client, connectionString);
+    await useSchemaFromUrl(client, connectionString, options);
     return await work(client);
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
-/** Prisma puts everything (its table included) in the `?schema=` of the URL; so do we. */
-async function useSchemaFromUrl(client: pg.Client, connectionString: string): Promise<void> {
-  const schema = new URL(connectionString).searchParams.get("schema");
+/** Prisma puts everything (its table included) in the `?schema=` of the URL, creating it when migrating; so do we. */
+async function useSchemaFromUrl(client: pg.Client, connectionString: string, options: { createSchema: boolean }): Promise<void> {
+  const schema = URL.parse(connectionString)?.searchParams.get("schema");
   if (!schema) return;
   const identifier = client.escapeIdentifier(schema);
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${identifier}`);
+  if (options.createSchema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${identifier}`);
   await client.query(`SET search_path TO ${identifier}`);
 }
 
@@ -287,6 +292,9 @@ function quoteList(names: string[]): string {
  * no trace and the migration is simply retried. A migration that fails is
  * rolled back and then recorded as failed (no finished_at, the error in
  * `logs`), as Prisma records it, so both tools stop until someone resolves it.
+ * Hence a migration.sql must not manage transactions itself, nor use what
+ * cannot run in one (CREATE INDEX CONCURRENTLY) — Prisma's own batch has the
+ * same limit.
  */
 async function applyMigration(client: pg.Client, migration: LocalMigration, log: Logger | undefined): Promise<void> {
   log?.info({ migration: migration.name }, "applying migration");
@@ -306,10 +314,12 @@ async function applyMigration(client: pg.Client, migration: LocalMigration, log:
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     const logs = describeDatabaseError(error);
-    await client.query(
-      `INSERT INTO ${MIGRATIONS_TABLE} (id, checksum, migration_name, started_at, logs, applied_steps_count) VALUES ($1, $2, $3, $4, $5, 0)`,
-      [randomUUID(), migration.checksum, migration.name, startedAt, logs],
-    );
+    await client
+      .query(
+        `INSERT INTO ${MIGRATIONS_TABLE} (id, checksum, migration_name, started_at, logs, applied_steps_count) VALUES ($1, $2, $3, $4, $5, 0)`,
+        [randomUUID(), migration.checksum, migration.name, startedAt, logs],
+      )
+      .catch((recordError: unknown) => log?.warn({ err: recordError, migration: migration.name }, "could not record the failed migration"));
     throw new MigrationError(`Migration \`${migration.name}\` failed and was rolled back (Prisma P3018):\n${logs}`, "P3018");
   }
   log?.info({ migration: migration.name, ms: Date.now() - began }, "migration applied");

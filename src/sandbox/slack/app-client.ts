@@ -3,7 +3,9 @@
 // JSON events), with Slack's 3-second patience, and the consequences Slack
 // draws from the app's answer (command replies, view_submission
 // response_action, closing modals).
-import { findElement, normalizeView } from "./blockkit.js";
+import { findElement } from "./blockkit.js";
+import type { Clock } from "./clock.js";
+import { Deliverer, type Delivery, type DeliveryOptions, deliveryOptions } from "./delivery.js";
 import type { AppManifest } from "./manifest.js";
 import {
   actionPayload,
@@ -18,76 +20,11 @@ import {
 import { renderView } from "./render.js";
 import { applyResponseMessage } from "./response-url.js";
 import type { EmulatorLogger } from "./server.js";
-import { signRequest } from "./signing.js";
 import type { WorkspaceState } from "./state.js";
-import type { EphemeralMessage, JsonObject, SlackChannel, StoredMessage, StoredView } from "./types.js";
+import type { EphemeralMessage, JsonObject, SlackChannel, StoredMessage } from "./types.js";
 import { elementState, type SubmitValues, submissionState } from "./view-state.js";
-import { closeStack, closeTop, createView, MAX_STACK, replaceView } from "./view-store.js";
-
-/** How long Slack waits for the app's HTTP answer before giving up. */
-export const SLACK_ACK_TIMEOUT_MS = 3000;
-
-export interface DeliveryOptions {
-  /** Send X-Slack-Retry-Num (Slack's redelivery of the same event). */
-  retryNum?: number;
-  /** X-Slack-Retry-Reason, e.g. "http_timeout", "http_error". */
-  retryReason?: string;
-  /** Signature timestamp in seconds (e.g. ten minutes ago, to test replay protection). */
-  timestamp?: number;
-  /** Sign with the wrong secret. */
-  badSignature?: boolean;
-  /** Override the 3 s Slack waits for an answer (0: wait forever). */
-  timeoutMs?: number;
-}
-
-const DELIVERY_KEYS = ["retryNum", "retryReason", "timestamp", "badSignature", "timeoutMs"] as const;
-
-/**
- * Delivery options may ride along in the input object (`{ userId, …,
- * badSignature: true }`) or come as a second argument; the second wins.
- */
-function deliveryOptions(input: object, extra: DeliveryOptions = {}): DeliveryOptions {
-  const out: Record<string, unknown> = {};
-  for (const key of DELIVERY_KEYS) {
-    const value = (input as Record<string, unknown>)[key];
-    if (value !== undefined) out[key] = value;
-  }
-  return { ...(out as DeliveryOptions), ...extra };
-}
-
-export type DeliveryKind =
-  | "slash_command"
-  | "block_actions"
-  | "view_submission"
-  | "view_closed"
-  | "message_action"
-  | "shortcut"
-  | "event_callback"
-  | "url_verification";
-
-export interface Delivery {
-  id: number;
-  kind: DeliveryKind;
-  url: string;
-  contentType: string;
-  headers: Record<string, string>;
-  /** The raw body as signed. */
-  rawBody: string;
-  /** The decoded body: the command's fields, the interaction payload or the event envelope. */
-  payload: JsonObject;
-  /** 0 when Slack gave up (timeout) or could not connect. */
-  status: number;
-  responseText: string;
-  /** The answer parsed as JSON when it is JSON, else the text. */
-  responseBody: unknown;
-  /** Time until the app answered (or until Slack gave up). */
-  latencyMs: number;
-  timedOut: boolean;
-  /** A connection error, when there was one. */
-  error: string | undefined;
-  at: number;
-  retryNum: number | undefined;
-}
+import { closeStack, closeTop } from "./view-store.js";
+import { applySubmissionAnswer, type SubmissionOutcome } from "./view-submission.js";
 
 export interface SlashCommandInput extends DeliveryOptions {
   userId: string;
@@ -140,17 +77,7 @@ export interface SubmitViewInput extends DeliveryOptions {
   skipClientValidation?: boolean;
 }
 
-export interface SubmitViewResult extends InteractionResult {
-  /** What the app asked for: "close" for an empty 200, or its response_action. */
-  responseAction: "close" | "errors" | "update" | "push" | "clear" | undefined;
-  errors: Record<string, string> | undefined;
-  /** The submitted view, as it is now. */
-  view: StoredView;
-  /** The view on top of the user's screen after Slack applied the answer (undefined: closed). */
-  current: StoredView | undefined;
-  /** Reasons Slack would reject the app's answer ("We had some trouble connecting"). */
-  problems: string[];
-}
+export interface SubmitViewResult extends InteractionResult, SubmissionOutcome {}
 
 export interface EventResult {
   status: number;
@@ -169,24 +96,39 @@ export interface AppClientDeps {
   manifest: AppManifest | undefined;
   strictManifest: boolean;
   ackTimeoutMs: number;
+  clock: Clock;
   logger: EmulatorLogger;
 }
 
-function parseMaybeJson(text: string): unknown {
-  if (text === "") return "";
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 export class AppClient {
-  appUrl: string | undefined;
-  readonly deliveries: Delivery[] = [];
-  private nextId = 1;
+  private readonly wire: Deliverer;
 
-  constructor(private readonly deps: AppClientDeps) {}
+  constructor(private readonly deps: AppClientDeps) {
+    this.wire = new Deliverer({
+      signingSecret: deps.signingSecret,
+      ackTimeoutMs: deps.ackTimeoutMs,
+      clock: deps.clock,
+      logger: deps.logger,
+    });
+  }
+
+  get appUrl(): string | undefined {
+    return this.wire.appUrl;
+  }
+
+  set appUrl(url: string | undefined) {
+    this.wire.appUrl = url;
+  }
+
+  /** Every request sent to the app, oldest first. */
+  get deliveries(): Delivery[] {
+    return this.wire.deliveries;
+  }
+
+  /** Send a recorded delivery again, as Slack's retries do: same body, fresh signature. */
+  replay(delivery: Delivery, options: DeliveryOptions = {}): Promise<Delivery> {
+    return this.wire.replay(delivery, options);
+  }
 
   /** emulator.reset() swaps in a fresh workspace. */
   setState(state: WorkspaceState): void {
@@ -195,85 +137,6 @@ export class AppClient {
 
   private get state(): WorkspaceState {
     return this.deps.state;
-  }
-
-  // ------------------------------------------------------------ transport
-
-  private async deliver(
-    kind: DeliveryKind,
-    contentType: string,
-    rawBody: string,
-    payload: JsonObject,
-    options: DeliveryOptions = {},
-  ): Promise<Delivery> {
-    const url = this.appUrl;
-    if (!url) throw new Error("Slack emulator: no appUrl; pass appUrl or call setAppUrl() first");
-    // Signatures use the real clock: the app checks them against its own time.
-    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-    const secret = options.badSignature ? `${this.deps.signingSecret}-wrong` : this.deps.signingSecret;
-    const headers: Record<string, string> = {
-      "content-type": contentType,
-      "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
-      "x-slack-request-timestamp": String(timestamp),
-      "x-slack-signature": signRequest(secret, timestamp, rawBody),
-    };
-    if (options.retryNum !== undefined) headers["x-slack-retry-num"] = String(options.retryNum);
-    if (options.retryReason !== undefined) headers["x-slack-retry-reason"] = options.retryReason;
-    const timeoutMs = options.timeoutMs ?? this.deps.ackTimeoutMs;
-    const delivery: Delivery = {
-      id: this.nextId++,
-      kind,
-      url,
-      contentType,
-      headers,
-      rawBody,
-      payload,
-      status: 0,
-      responseText: "",
-      responseBody: undefined,
-      latencyMs: 0,
-      timedOut: false,
-      error: undefined,
-      at: this.state.clock.now(),
-      retryNum: options.retryNum,
-    };
-    const started = performance.now();
-    try {
-      const response = await fetch(url, {
-        method: "POST",
-        headers,
-        body: rawBody,
-        signal: timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined,
-      });
-      delivery.responseText = await response.text();
-      delivery.status = response.status;
-      delivery.responseBody = parseMaybeJson(delivery.responseText);
-    } catch (error) {
-      const err = error as Error;
-      delivery.timedOut = err.name === "TimeoutError" || err.name === "AbortError";
-      delivery.error = delivery.timedOut ? "timeout" : err.message;
-    }
-    delivery.latencyMs = performance.now() - started;
-    this.deliveries.push(delivery);
-    this.deps.logger.debug(
-      { kind, status: delivery.status, latencyMs: Math.round(delivery.latencyMs) },
-      "slack emulator: delivered to app",
-    );
-    return delivery;
-  }
-
-  private sendPayload(kind: DeliveryKind, payload: JsonObject, options?: DeliveryOptions): Promise<Delivery> {
-    const rawBody = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-    return this.deliver(kind, "application/x-www-form-urlencoded", rawBody, payload, options);
-  }
-
-  /** Send a recorded delivery again, as Slack's retries do: same body, fresh signature. */
-  replay(delivery: Delivery, options: DeliveryOptions = {}): Promise<Delivery> {
-    return this.deliver(delivery.kind, delivery.contentType, delivery.rawBody, delivery.payload, {
-      retryNum: (delivery.retryNum ?? 0) + 1,
-      retryReason: "http_timeout",
-      ...options,
-    });
   }
 
   // --------------------------------------------------------------- checks
@@ -335,7 +198,7 @@ export class AppClient {
       trigger_id: trigger.id,
     };
     const rawBody = new URLSearchParams(fields).toString();
-    const delivery = await this.deliver(
+    const delivery = await this.wire.deliver(
       "slash_command",
       "application/x-www-form-urlencoded",
       rawBody,
@@ -457,7 +320,7 @@ export class AppClient {
       payload.response_url = responseUrl;
       payload.actions = [actionPayload(found.block, found.element, given, actionTs)];
     }
-    const delivery = await this.sendPayload("block_actions", payload, deliveryOptions(input, options));
+    const delivery = await this.wire.sendPayload("block_actions", payload, deliveryOptions(input, options));
     return this.interactionResult(delivery, triggerId, responseUrl);
   }
 
@@ -497,76 +360,8 @@ export class AppClient {
       is_enterprise_install: false,
       enterprise: null,
     };
-    const delivery = await this.sendPayload("view_submission", payload, deliveryOptions(input, options));
-    return { ...this.interactionResult(delivery, triggerId), ...this.applySubmissionAnswer(view, delivery) };
-  }
-
-  /** What Slack does with the answer to a view_submission. */
-  private applySubmissionAnswer(
-    view: StoredView,
-    delivery: Delivery,
-  ): Pick<SubmitViewResult, "responseAction" | "errors" | "view" | "current" | "problems"> {
-    const problems: string[] = [];
-    const top = () => {
-      const stack = this.state.stackOf(view);
-      return this.state.viewStore.get(stack.at(-1) ?? "");
-    };
-    if (delivery.timedOut || delivery.status !== 200) {
-      problems.push(delivery.timedOut ? "the app did not answer within 3 seconds" : `HTTP ${delivery.status}`);
-      return { responseAction: undefined, errors: undefined, view, current: top(), problems };
-    }
-    const body = delivery.responseBody;
-    if (body === "" || body === undefined) {
-      closeTop(this.state, view);
-      return { responseAction: "close", errors: undefined, view, current: top(), problems };
-    }
-    if (typeof body !== "object" || body === null) {
-      problems.push("the answer is not JSON");
-      return { responseAction: undefined, errors: undefined, view, current: top(), problems };
-    }
-    const answer = body as JsonObject;
-    switch (answer.response_action) {
-      case "errors": {
-        const errors = (answer.errors ?? {}) as Record<string, string>;
-        const inputIds = new Set(view.blocks.filter((b) => b.type === "input").map((b) => String(b.block_id)));
-        for (const key of Object.keys(errors)) {
-          // Slack rejects the whole answer when a key is not an input block's id.
-          if (!inputIds.has(key)) problems.push(`errors key "${key}" is not the block_id of an input block`);
-        }
-        return { responseAction: "errors", errors, view, current: top(), problems };
-      }
-      case "update":
-      case "push": {
-        const result = normalizeView(answer.view, ["modal"]);
-        if (result.tooLarge) problems.push("view_too_large");
-        problems.push(...result.errors);
-        if (problems.length > 0) {
-          return { responseAction: answer.response_action, errors: undefined, view, current: top(), problems };
-        }
-        if (answer.response_action === "update") {
-          replaceView(this.state, view, result);
-        } else {
-          const stack = this.state.stackOf(view);
-          if (stack.length >= MAX_STACK) {
-            problems.push("push_limit_reached");
-          } else {
-            const pushed = createView(this.state, result, view.userId, {
-              rootViewId: view.rootViewId,
-              previousViewId: view.id,
-            });
-            stack.push(pushed.id);
-          }
-        }
-        return { responseAction: answer.response_action, errors: undefined, view, current: top(), problems };
-      }
-      case "clear":
-        closeStack(this.state, view.rootViewId);
-        return { responseAction: "clear", errors: undefined, view, current: undefined, problems };
-      default:
-        // A JSON body without response_action closes the view like an empty one.
-        closeTop(this.state, view);
-        return { responseAction: "close", errors: undefined, view, current: top(), problems };
-    }
+    const delivery = await this.wire.sendPayload("view_submission", payload, deliveryOptions(input, options));
+    return { ...this.interactionResult(delivery, triggerId), ...applySubmissionAnswer(this.state, view, delivery) };
   }
 
   /** The user closes a modal (X or Cancel). `all` closes the whole stack. */
@@ -593,7 +388,7 @@ export class AppClient {
     else closeTop(this.state, view);
     // Slack tells the app only when the view asked for it.
     if (!notify) return undefined;
-    return this.interactionResult(await this.sendPayload("view_closed", payload, deliveryOptions(input, options)));
+    return this.interactionResult(await this.wire.sendPayload("view_closed", payload, deliveryOptions(input, options)));
   }
 
   async messageShortcut(
@@ -627,7 +422,7 @@ export class AppClient {
       message_ts: message.ts,
       message: messagePayload(this.state, message),
     };
-    const delivery = await this.sendPayload("message_action", payload, deliveryOptions(input, options));
+    const delivery = await this.wire.sendPayload("message_action", payload, deliveryOptions(input, options));
     return this.interactionResult(delivery, triggerId, responseUrl);
   }
 
@@ -649,7 +444,7 @@ export class AppClient {
       callback_id: input.callbackId,
       trigger_id: triggerId,
     };
-    const delivery = await this.sendPayload("shortcut", payload, deliveryOptions(input, options));
+    const delivery = await this.wire.sendPayload("shortcut", payload, deliveryOptions(input, options));
     return this.interactionResult(delivery, triggerId);
   }
 
@@ -671,7 +466,7 @@ export class AppClient {
     const apply = (options.applyToState ?? applyToState) !== false;
     const event = buildEvent(this.state, fields as EventInput, apply);
     const envelope = eventEnvelope(this.state, this.deps.verificationToken, event);
-    const delivery = await this.deliver("event_callback", "application/json", JSON.stringify(envelope), envelope, deliveryOpts);
+    const delivery = await this.wire.deliver("event_callback", "application/json", JSON.stringify(envelope), envelope, deliveryOpts);
     return {
       status: delivery.status,
       body: delivery.responseBody,
@@ -690,6 +485,6 @@ export class AppClient {
       challenge: `challenge-${this.state.nextTs()}`,
       type: "url_verification",
     };
-    return this.deliver("url_verification", "application/json", JSON.stringify(body), body, options);
+    return this.wire.deliver("url_verification", "application/json", JSON.stringify(body), body, options);
   }
 }

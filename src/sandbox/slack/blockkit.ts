@@ -3,8 +3,8 @@
 // views.*) with lines like "[ERROR] must be less than 25 characters
 // [json-pointer:/view/title/text]". Only documented limits are checked, so a
 // refusal here is one Slack would give too. Slack also fills in block_id and
-// action_id where the app left them out, and adds emoji/verbatim defaults to
-// text objects; we do the same so payloads carry the ids Slack would.
+// action_id where the app left them out, and emoji: true on plain_text
+// objects; we do the same so payloads carry the ids Slack would.
 import { shortId } from "./ids.js";
 import type { JsonObject, ViewType } from "./types.js";
 
@@ -101,7 +101,7 @@ class Checker {
     }
   }
 
-  /** A text object; Slack adds emoji:true / verbatim:false when missing. */
+  /** A text object; Slack adds emoji:true to plain_text when missing. */
   text(value: unknown, pointer: string, options: { max: number; plainOnly?: boolean; required?: boolean }): void {
     if (value === undefined) {
       if (options.required) this.fail(pointer, "missing required field: text");
@@ -125,7 +125,6 @@ class Checker {
     if (value.text.length === 0) this.fail(`${pointer}/text`, "must be more than 0 characters");
     this.maxLength(value.text, options.max, `${pointer}/text`);
     if (value.type === "plain_text" && value.emoji === undefined) value.emoji = true;
-    if (value.type === "mrkdwn" && value.verbatim === undefined) value.verbatim = false;
   }
 
   option(value: unknown, pointer: string, plainOnly: boolean): void {

@@ -100,9 +100,7 @@ export function seedDefaultWorkspace(state: WorkspaceState): void {
     appId: "A0DEPLOY",
   });
   // Slack lists Slackbot among users with is_bot false: a classic trap.
-  state.addUser({ id: users.slackbot, name: "slackbot", realName: "Slackbot", email: undefined });
-  const slackbot = state.users.get(users.slackbot);
-  if (slackbot) slackbot.email = undefined;
+  state.addUser({ id: users.slackbot, name: "slackbot", realName: "Slackbot", email: null });
 
   const humans = [users.alice, users.bob, users.carol, users.dave, users.erin];
   state.addChannel({

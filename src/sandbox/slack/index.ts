@@ -7,12 +7,8 @@ import type { Server } from "node:http";
 import {
   AppClient,
   type BlockActionInput,
-  type Delivery,
-  type DeliveryKind,
-  type DeliveryOptions,
   type EventResult,
   type InteractionResult,
-  SLACK_ACK_TIMEOUT_MS,
   type SlashCommandInput,
   type SlashCommandResult,
   type SubmitViewInput,
@@ -20,6 +16,7 @@ import {
 } from "./app-client.js";
 import { Clock } from "./clock.js";
 import { SANDBOX, seedDefaultWorkspace } from "./defaults.js";
+import { type Delivery, type DeliveryKind, type DeliveryOptions, SLACK_ACK_TIMEOUT_MS } from "./delivery.js";
 import { Faults } from "./faults.js";
 import { type AppManifest, findManifest, loadManifest } from "./manifest.js";
 import { METHODS } from "./methods/index.js";
@@ -43,9 +40,6 @@ import type {
 
 export type {
   BlockActionInput,
-  Delivery,
-  DeliveryKind,
-  DeliveryOptions,
   EventResult,
   InteractionResult,
   SlashCommandInput,
@@ -54,7 +48,9 @@ export type {
   SubmitViewResult,
 } from "./app-client.js";
 export { SANDBOX } from "./defaults.js";
+export type { Delivery, DeliveryKind, DeliveryOptions } from "./delivery.js";
 export type { FaultSpec } from "./faults.js";
+export type { EventInput } from "./payloads.js";
 export type { RateRule } from "./rate-limits.js";
 export { SLACK_RATE_TIERS } from "./rate-limits.js";
 export type { EmulatorLogger } from "./server.js";
@@ -117,6 +113,7 @@ export class SlackEmulator {
   /** Bugs in the emulator itself; a test can assert this stays empty. */
   readonly internalErrors: Error[];
   private scopeSet: ScopeSet;
+  private readonly initialScopes: ScopeSet;
   private readonly server: Server;
   private readonly serverDeps: ServerDeps;
   private readonly appClient: AppClient;
@@ -136,6 +133,7 @@ export class SlackEmulator {
     this.botToken = runtime.botToken;
     this.signingSecret = runtime.signingSecret;
     this.scopeSet = runtime.scopes;
+    this.initialScopes = runtime.scopes;
     this.manifest = runtime.manifest;
     this.seed = runtime.seed;
     // Scopes can change at run time (setScopes); the server asks on each call.
@@ -296,8 +294,9 @@ export class SlackEmulator {
 
   // ----------------------------------------------------------- lifecycle
 
-  /** Back to the seeded workspace with empty logs, no faults, no limits, real time. */
+  /** Back to the seeded workspace with empty logs, no faults, no limits, the first scopes, real time. */
   reset(): void {
+    this.scopeSet = this.initialScopes;
     const state = new WorkspaceState(this.clock, SANDBOX.team, SANDBOX.bot);
     state.baseUrl = this.url;
     state.features = { ...this.state.features };
@@ -358,6 +357,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     manifest,
     strictManifest: options.strictManifest ?? true,
     ackTimeoutMs: options.ackTimeoutMs ?? SLACK_ACK_TIMEOUT_MS,
+    clock,
     logger,
   });
   appClient.appUrl = options.appUrl;

@@ -114,7 +114,7 @@ export function renderChannel(
   options: { numMembers?: boolean } = {},
 ): JsonObject {
   if (channel.kind === "im") {
-    return {
+    const out: JsonObject = {
       id: channel.id,
       created: channel.created,
       is_archived: false,
@@ -122,10 +122,14 @@ export function renderChannel(
       is_org_shared: false,
       context_team_id: state.team.id,
       updated: channel.updated,
-      user: channel.imUser,
-      is_user_deleted: state.users.get(channel.imUser ?? "")?.deleted ?? false,
-      priority: 0,
     };
+    // Slack's samples show the DM partner only in listings.
+    if (flavor === "list") {
+      out.user = channel.imUser;
+      out.is_user_deleted = state.users.get(channel.imUser ?? "")?.deleted ?? false;
+      out.priority = 0;
+    }
+    return out;
   }
   const member = state.botIsMember(channel);
   const out: JsonObject = {

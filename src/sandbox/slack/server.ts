@@ -165,7 +165,9 @@ async function handleApi(deps: ServerDeps, method: string, req: IncomingMessage,
     }
 
     const header = String(req.headers.authorization ?? "");
-    const token = header.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : parsed.formToken;
+    const token = header.startsWith("Bearer ")
+      ? header.slice("Bearer ".length).trim()
+      : (parsed.formToken ?? url.searchParams.get("token") ?? undefined);
     if (!token) throw new SlackApiError("not_authed");
     if (token !== deps.botToken()) throw new SlackApiError("invalid_auth");
 

@@ -41,7 +41,8 @@ export interface AddUserInput {
   /** Deactivated. */
   deleted?: boolean;
   tz?: string;
-  email?: string;
+  /** Default `<name>@example.com` for people; null for none. */
+  email?: string | null;
   title?: string;
   isAdmin?: boolean;
   isOwner?: boolean;
@@ -151,7 +152,7 @@ export class WorkspaceState {
       name: input.name,
       realName: input.realName ?? input.name,
       displayName: input.displayName ?? input.name,
-      email: input.email ?? (input.isBot ? undefined : `${input.name}@example.com`),
+      email: input.email === null ? undefined : (input.email ?? (input.isBot ? undefined : `${input.name}@example.com`)),
       isBot: input.isBot ?? false,
       botId: input.botId ?? (input.isBot ? slackId("B") : undefined),
       appId: input.appId ?? (input.isBot ? slackId("A") : undefined),

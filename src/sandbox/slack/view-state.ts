@@ -15,6 +15,11 @@ export class SlackClientValidationError extends Error {
   }
 }
 
+/** `{…}` literals only: a Date or an option object is a value, not a block's values. */
+function isPlainObject(value: unknown): value is JsonObject {
+  return isRecord(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
 function allOptions(element: JsonObject): JsonObject[] {
   const options: JsonObject[] = [];
   if (Array.isArray(element.options)) options.push(...element.options.filter(isRecord));
@@ -35,6 +40,12 @@ function pickOption(element: JsonObject, given: unknown): JsonObject {
     return { text: { type: "plain_text", text: value, emoji: true }, value };
   }
   throw new Error(`Slack emulator: "${value}" is not an option of ${String(element.type)} ${String(element.action_id)}`);
+}
+
+/** An untouched select reports the listed option the initial one names. */
+function initialOption(element: JsonObject, initial: unknown): unknown {
+  if (!isRecord(initial)) return null;
+  return allOptions(element).find((o) => o.value === initial.value) ?? initial;
 }
 
 function toSeconds(given: unknown): number {
@@ -76,7 +87,7 @@ export function elementState(element: JsonObject, given: unknown): JsonObject {
     case "radio_buttons":
       return {
         type,
-        selected_option: set ? (given === null ? null : pickOption(element, given)) : (element.initial_option ?? null),
+        selected_option: set ? (given === null ? null : pickOption(element, given)) : initialOption(element, element.initial_option),
       };
     case "multi_static_select":
     case "multi_external_select":
@@ -84,7 +95,11 @@ export function elementState(element: JsonObject, given: unknown): JsonObject {
       const list = set ? (Array.isArray(given) ? given : [given]) : undefined;
       return {
         type,
-        selected_options: list ? list.map((g) => pickOption(element, g)) : (element.initial_options ?? []),
+        selected_options: list
+          ? list.map((g) => pickOption(element, g))
+          : Array.isArray(element.initial_options)
+            ? element.initial_options.map((o) => initialOption(element, o))
+            : [],
       };
     }
     case "users_select":
@@ -168,8 +183,11 @@ function placeValues(view: StoredView, values: SubmitValues): Map<string, Map<st
   for (const [key, value] of Object.entries(values)) {
     const block = view.blocks.find((b) => b.block_id === key);
     const byBlock =
-      block !== undefined && isRecord(value) && Object.keys(value).every((actionId) => findElement([block], actionId) !== undefined);
-    if (byBlock && isRecord(value)) {
+      block !== undefined &&
+      isPlainObject(value) &&
+      Object.keys(value).length > 0 &&
+      Object.keys(value).every((actionId) => findElement([block], actionId) !== undefined);
+    if (byBlock && isPlainObject(value)) {
       for (const [actionId, inner] of Object.entries(value)) put(key, actionId, inner);
       continue;
     }
