@@ -21,6 +21,7 @@ export interface DeclareInput extends ValidDeclare {
   declaredBy: string;
   /** Where /hotfix declare was typed, to answer the declarer there. */
   originChannelId?: string;
+  responseUrl?: string;
 }
 
 export interface DeclareResult {
@@ -125,7 +126,13 @@ export async function declareIncident(ctx: WorkflowContext, input: DeclareInput)
           key: `announce:${channel}`,
           params: { channel, reason: "declared" },
         })),
-        { key: "notify-declarer", params: input.originChannelId ? { channelId: input.originChannelId } : {} },
+        {
+          key: "notify-declarer",
+          params: {
+            ...(input.originChannelId ? { channelId: input.originChannelId } : {}),
+            ...(input.responseUrl ? { responseUrl: input.responseUrl } : {}),
+          },
+        },
       ]);
       await queueSync(ctx, tx, incident.id);
       await scheduleSlaReminders(ctx, tx, incident.id, input.startedAt, deadline);

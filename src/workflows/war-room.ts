@@ -240,13 +240,17 @@ const notifyDeclarer: EffectDefinition = {
   async run(ctx, run) {
     const channel = warRoomId(run);
     const text = `:white_check_mark: ${incidentLabel(run.incident.number)} is declared. War room: <#${channel}>.`;
+    const responseUrl = typeof run.params.responseUrl === "string" ? run.params.responseUrl : undefined;
     const where = typeof run.params.channelId === "string" ? run.params.channelId : undefined;
+    // response_url first: it reaches the declarer where they typed, whether or not the bot is in that channel.
+    if (responseUrl && (await postToResponseUrl(responseUrl, text))) return { via: "response_url" };
     try {
       if (!where) throw new Error("no origin channel");
       await ctx.slack.chat.postEphemeral({ channel: where, user: run.incident.declaredBy, text });
+      return { via: "ephemeral" };
     } catch {
-      // The command may come from a channel the bot is not in: a DM always works.
       await ctx.slack.chat.postMessage({ channel: run.incident.declaredBy, text });
+      return { via: "dm" };
     }
     return {};
   },
@@ -267,6 +271,20 @@ const post: EffectDefinition = {
     return { channel, ts };
   },
 };
+
+async function postToResponseUrl(url: string, text: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ response_type: "ephemeral", text }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
 
 export const WAR_ROOM_EFFECTS: EffectDefinition[] = [
   createChannel,

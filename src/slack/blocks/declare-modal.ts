@@ -8,6 +8,8 @@ export const DECLARE_CALLBACK = "declare";
 
 export interface DeclareMetadata {
   originChannelId?: string;
+  /** The slash command's response_url: answers ephemerally where /hotfix was typed, bot member or not. */
+  responseUrl?: string;
 }
 
 const option = (text: string, value: string, description?: string) => ({

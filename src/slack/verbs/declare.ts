@@ -17,7 +17,7 @@ export const declareVerb: Verb = {
           declaredBy: command.user_id,
           policy: ctx.config.policy,
           now: ctx.now(),
-          metadata: { originChannelId: command.channel_id },
+          metadata: { originChannelId: command.channel_id, responseUrl: command.response_url },
         }),
       });
     } catch (error) {

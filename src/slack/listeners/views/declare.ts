@@ -43,6 +43,7 @@ export function registerDeclareView(app: App, ctx: WorkflowContext): void {
       declaredBy: body.user.id,
       ...(body.team?.id ? { teamId: body.team.id } : {}),
       ...(metadata.originChannelId ? { originChannelId: metadata.originChannelId } : {}),
+      ...(metadata.responseUrl ? { responseUrl: metadata.responseUrl } : {}),
     });
     await ack();
   });
