@@ -27,6 +27,7 @@ export function registerTimelineCapture(app: App, ctx: WorkflowContext): void {
     if (!incident) return;
     const message = await fetchMessage(client, event.item.channel, event.item.ts);
     if (!message) return;
+    const link = await permalink(client, event.item.channel, event.item.ts);
     await captureMessage(ctx, incident, {
       channelId: event.item.channel,
       ts: event.item.ts,

@@ -1,0 +1,147 @@
+// Working an incident from its war room: status, severity, roles, updates,
+// phases, and messages captured to the timeline.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Incident } from "../../src/store/prisma.js";
+import { declareViaSlack, settled } from "../support/declare.js";
+import { eventually, type Harness, startHarness } from "../support/harness.js";
+
+let h: Harness;
+let incident: Incident;
+let room: string;
+
+const command = async (text: string, userId = "U0BOB", channelId = room) => {
+  const res = await h.slack.slashCommand({ userId, channelId, text });
+  expect(res.status).toBe(200);
+  return JSON.stringify(res.body);
+};
+const reload = async () => {
+  incident = await h.db.prisma.incident.findUniqueOrThrow({ where: { id: incident.id } });
+  return incident;
+};
+const timeline = async (kind: string) => h.db.prisma.timelineEvent.findMany({ where: { incidentId: incident.id, kind } });
+
+beforeAll(async () => {
+  h = await startHarness();
+  await declareViaSlack(h.slack, { title: "Card payments declined", values: { severity: "P0", commander: "U0BOB" } });
+  await settled(h.db.prisma);
+  incident = await h.db.prisma.incident.findFirstOrThrow({ where: { title: "Card payments declined" } });
+  room = incident.warRoomChannelId ?? "";
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe("in the war room", () => {
+  it("/hotfix status: phase, SLA left in words, roles, outstanding checklist", async () => {
+    const text = await command("status");
+    expect(text).toContain(`HF-${incident.number} P0: Card payments declined`);
+    expect(text).toMatch(/\*SLA:\* \d+ h( \d+ min)? left/);
+    expect(text).toContain("*Commander:* <@U0BOB>");
+    expect(text).toContain("Assign comms");
+    expect(text).toContain("Post a first status update");
+  });
+
+  it("refuses war-room verbs elsewhere, pointing to the open war rooms", async () => {
+    const text = await command("status", "U0BOB", "C0ENGPROD");
+    expect(text).toContain("works in an incident's war room");
+    expect(text).toContain(`<#${room}>`);
+  });
+
+  it("/hotfix severity moves the SLA, re-announces and updates the card in place", async () => {
+    const updatesBefore = h.slack.calls("chat.update").length;
+    expect(await command("severity P7")).toContain("Usage: `/hotfix severity P0|P1|P2`");
+    expect(await command("severity P1")).toContain("Severity is now P1");
+    await settled(h.db.prisma);
+    await reload();
+    expect(incident.severity).toBe("P1");
+    expect(incident.slaDeadline?.getTime()).toBe(incident.startedAt.getTime() + 24 * 3_600_000);
+    for (const channel of ["C0INCIDENTS", "C0ENGPROD"]) {
+      expect(h.slack.messages(channel).filter((m) => m.text.includes("Severity changed"))).toHaveLength(1);
+    }
+    expect(h.slack.messages("C0STAKEHOLDERS").filter((m) => m.text.includes("Severity changed"))).toHaveLength(0);
+    expect(h.slack.calls("chat.update").length).toBeGreaterThan(updatesBefore);
+    const card = h.slack.pins(room)[0]?.message;
+    expect(JSON.stringify(card?.blocks)).toContain("P1");
+    expect(await timeline("severity_changed")).toHaveLength(1);
+    expect(await command("severity P1")).toContain("already P1");
+  });
+
+  it("/hotfix role assigns active humans only, shows them on the card and invites them", async () => {
+    expect(await command("role comms <@U0DEPLOYBOT|deploybot>")).toContain("is a bot");
+    expect(await command("role comms <@U0FRANK|frank>")).toContain("deactivated");
+    expect(await command("role wizard <@U0CAROL>")).toContain("Usage");
+    expect(await command("role comms <@U0CAROL|carol>")).toContain("<@U0CAROL> is now comms");
+    expect(await command("role release-captain <@U0DAVE>")).toContain("release-captain");
+    await settled(h.db.prisma);
+    const roles = await h.db.prisma.incidentRole.findMany({ where: { incidentId: incident.id }, orderBy: { role: "asc" } });
+    expect(roles.map((r) => [r.role, r.userId])).toEqual([
+      ["commander", "U0BOB"],
+      ["comms", "U0CAROL"],
+      ["release_captain", "U0DAVE"],
+    ]);
+    const card = JSON.stringify(h.slack.pins(room)[0]?.message?.blocks);
+    expect(card).toContain("<@U0CAROL>");
+    expect(card).toContain("<@U0DAVE>");
+    expect(h.slack.channel(room)?.members).toEqual(expect.arrayContaining(["U0CAROL", "U0DAVE"]));
+    expect(await timeline("role_assigned")).toHaveLength(2);
+  });
+
+  it("/hotfix update posts in the war room and the announcement channels, and records it", async () => {
+    expect(await command("update")).toContain("Usage");
+    expect(await command("update Root cause: expired issuer certificate. Rolling a fix.", "U0CAROL")).toContain("Update posted");
+    await settled(h.db.prisma);
+    for (const channel of [room, "C0INCIDENTS", "C0ENGPROD"]) {
+      const posts = h.slack.messages(channel).filter((m) => m.text.includes("expired issuer certificate"));
+      expect(posts).toHaveLength(1);
+      expect(posts[0]?.text).toContain(`Update on HF-${incident.number}`);
+    }
+    const [event] = await timeline("status_update");
+    expect(event?.actor).toBe("U0CAROL");
+  });
+
+  it("captures pinned and :pushpin:-marked messages once, with author, time and permalink", async () => {
+    const message = h.slack.state.addMessage({ channel: room, user: "U0ALICE", text: "Rolled back the issuer config at 03:12" });
+    await h.slack.event({ type: "reaction_added", user: "U0CAROL", reaction: "pushpin", channel: room, ts: message.ts });
+    await h.slack.event({ type: "pin_added", user: "U0BOB", channel: room, ts: message.ts });
+    await h.slack.event({ type: "reaction_added", user: "U0CAROL", reaction: "thumbsup", channel: room, ts: message.ts });
+    const events = await eventually(async () => {
+      const found = await timeline("message");
+      expect(found.length).toBeGreaterThanOrEqual(1);
+      return found;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const all = await timeline("message");
+    expect(all).toHaveLength(1);
+    expect(events[0]?.actor).toBe("U0ALICE");
+    expect(events[0]?.summary).toBe("Rolled back the issuer config at 03:12");
+    expect(events[0]?.slackTs).toBe(message.ts);
+    expect(events[0]?.occurredAt.getTime()).toBe(Math.round(Number(message.ts) * 1000));
+    expect(events[0]?.permalink).toMatch(/^https?:\/\//);
+  });
+
+  it("the message shortcut adds any message, from the war room or elsewhere", async () => {
+    const here = h.slack.state.addMessage({ channel: room, user: "U0DAVE", text: "Fix deployed to staging" });
+    const res = await h.slack.messageShortcut({ userId: "U0DAVE", channelId: room, messageTs: here.ts, callbackId: "add_to_timeline" });
+    expect(res.status).toBe(200);
+    const elsewhere = h.slack.state.addMessage({ channel: "C0GENERAL", user: "U0ERIN", text: "Customers report checkout works again" });
+    await h.slack.messageShortcut({ userId: "U0BOB", channelId: "C0GENERAL", messageTs: elsewhere.ts, callbackId: "add_to_timeline" });
+    await eventually(async () => {
+      const summaries = (await timeline("message")).map((e) => e.summary);
+      expect(summaries).toEqual(expect.arrayContaining(["Fix deployed to staging", "Customers report checkout works again"]));
+    });
+    expect(h.slack.ephemerals({ user: "U0BOB" }).some((e) => e.text.includes("Added to the HF-"))).toBe(true);
+  });
+
+  it("moves through phases, refusing moves that do not fit", async () => {
+    expect(await command("phase fixing")).toContain("Phase is now fixing");
+    expect(await command("phase declared")).toContain("cannot move to declared");
+    expect(await command("phase nonsense")).toContain("Usage");
+    expect(await command("resolve Verified in production")).toContain("Resolved");
+    await reload();
+    expect(incident.phase).toBe("resolved");
+    expect(incident.resolvedAt).toBeTruthy();
+    expect(await command("severity P0")).toContain("for open incidents");
+    const phases = (await timeline("phase_changed")).map((e) => (e.data as { to: string }).to);
+    expect(phases).toEqual(["fixing", "resolved"]);
+  });
+});
