@@ -59,7 +59,7 @@ export async function startHotfixCommander(config: Config, options: StartOptions
     now: options.now ?? (() => new Date()),
   };
   registerListeners(slack.app, ctx);
-  if (options.workers !== false) defineJobs(jobs, ctx, options.effectLeaseMs ? { effectLeaseMs: options.effectLeaseMs } : {});
+  if (options.workers !== false) defineJobs(jobs, ctx, { effectLeaseMs: options.effectLeaseMs ?? config.env.HOTFIX_EFFECT_LEASE_MS });
   const routes: Route[] = [...healthRoutes(database.prisma, metrics)];
   const http = createHttpServer({
     routes,

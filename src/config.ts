@@ -175,6 +175,8 @@ export const envSchema = z.object({
   ALERTS_TOKEN: optionalSecret,
   EXPORT_TOKEN: optionalSecret,
   HOTFIX_POLICY: z.string().optional(),
+  /** How long a claimed side effect belongs to its worker before another may take it over. */
+  HOTFIX_EFFECT_LEASE_MS: z.coerce.number().int().min(100).default(60_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -71,7 +71,8 @@ export function createJobQueue(options: { connectionString: string; logger: Logg
             batchSize: 1,
             localConcurrency: def.concurrency ?? 4,
             pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-            notifyPollingIntervalSeconds: 10,
+            // Retries and timers are not announced by NOTIFY; they are found by polling.
+            notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
           },
           async ([job]) => {
             if (!job) return;

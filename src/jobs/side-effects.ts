@@ -72,9 +72,14 @@ function definitionFor(definitions: EffectDefinition[], key: string): EffectDefi
   return definitions.find((d) => key === d.prefix || key.startsWith(d.prefix.endsWith(":") ? d.prefix : `${d.prefix}:`));
 }
 
-/** Failpoint for the crash-recovery test: the process dies right after this effect is recorded. */
-function crashAfter(key: string): void {
-  if (process.env.HOTFIX_CRASH_AFTER_EFFECT === key) process.kill(process.pid, "SIGKILL");
+/**
+ * Failpoints for the crash-recovery tests (never set in production):
+ * HOTFIX_CRASH_AT="recorded:<key>" kills the process right after the effect is
+ * recorded; "unrecorded:<key>" right after its call succeeded but before it is
+ * recorded, the case a retry must detect instead of repeating.
+ */
+function failpoint(stage: "recorded" | "unrecorded", key: string): void {
+  if (process.env.HOTFIX_CRASH_AT === `${stage}:${key}`) process.kill(process.pid, "SIGKILL");
 }
 
 export async function runIncidentEffects(
@@ -135,6 +140,7 @@ export async function runIncidentEffects(
       const params = (effect.params ?? {}) as Record<string, unknown>;
       try {
         const result = await definition.run(ctx, { incident, effect, params, ambiguous: effect.status === "running", results });
+        failpoint("unrecorded", effect.key);
         await ctx.prisma.sideEffect.update({
           where: { incidentId_key: { incidentId, key: effect.key } },
           data: { status: "done", result: result as Json, lastError: null, leaseUntil: null },
@@ -144,7 +150,7 @@ export async function runIncidentEffects(
         results.set(effect.key, result);
         report.done.push(effect.key);
         progressed = true;
-        crashAfter(effect.key);
+        failpoint("recorded", effect.key);
       } catch (error) {
         const attempts = effect.attempts + 1;
         const giveUp = isPermanent(error) || attempts >= maxAttempts;

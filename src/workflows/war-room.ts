@@ -51,6 +51,8 @@ const createChannel: EffectDefinition = {
   describe: (_k, p) => `create the war-room channel #${String(p.name)}`,
   dependsOn: () => [],
   async run(ctx, run) {
+    // Linked already (the crash came after linking): nothing left to do.
+    if (run.incident.warRoomChannelId) return { channelId: run.incident.warRoomChannelId, name: run.incident.warRoomChannelName };
     const base = String(run.params.name);
     const isPrivate = Boolean(run.params.private);
     const botId = await ctx.botUserId();
@@ -67,7 +69,8 @@ const createChannel: EffectDefinition = {
         // rather than making a second one.
         if (run.ambiguous) {
           const existing = await findChannelByName(ctx.slack, name);
-          const claimed = existing && (await ctx.prisma.incident.findUnique({ where: { warRoomChannelId: existing.id } }));
+          const owner = existing && (await ctx.prisma.incident.findUnique({ where: { warRoomChannelId: existing.id } }));
+          const claimed = owner && owner.id !== run.incident.id;
           if (
             existing &&
             existing.creator === botId &&

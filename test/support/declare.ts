@@ -14,21 +14,19 @@ export interface DeclareOptions {
 
 /** Runs `/hotfix declare <title>` and returns the id of the form it opened. */
 export async function openDeclareForm(slack: SlackEmulator, options: DeclareOptions = {}): Promise<string> {
-  const before = slack.views({ callbackId: "declare" }).length;
   const res = await slack.slashCommand({
     userId: options.userId ?? "U0ALICE",
     channelId: options.channelId ?? "C0ENGPROD",
     text: `declare ${options.title ?? "Payments failing for card users"}`,
   });
   expect(res.status).toBe(200);
-  // views.open follows the ack.
-  const view = await eventually(() => {
-    const views = slack.views({ callbackId: "declare" });
-    expect(views.length).toBe(before + 1);
-    return views.at(-1);
+  // views.open follows the ack, with this command's trigger_id.
+  return eventually(() => {
+    const call = slack.calls("views.open").find((c) => c.params.trigger_id === res.triggerId && c.response.ok === true);
+    const id = (call?.response.view as { id?: string } | undefined)?.id;
+    if (!id) throw new Error("no declare form opened yet");
+    return id;
   });
-  if (!view) throw new Error("no declare form opened");
-  return view.id;
 }
 
 export async function submitDeclare(slack: SlackEmulator, viewId: string, options: DeclareOptions = {}): Promise<SubmitViewResult> {

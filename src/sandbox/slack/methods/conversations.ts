@@ -158,8 +158,14 @@ export const conversationMethods: MethodTable = {
       !latest || (inclusive ? tsToMicros(m.ts) <= tsToMicros(latest) : tsToMicros(m.ts) < tsToMicros(latest));
     const all = (ctx.state.messageLog.get(channel.id) ?? []).filter((m) => isTopLevel(m) && after(m) && before(m)).reverse();
     const { page, nextCursor } = paginate(all, ctx, 100);
+    // Slack returns message metadata in history only when asked to.
+    const withMetadata = ctx.params.bool("include_all_metadata") ?? false;
     return {
-      messages: page.map((m) => renderMessage(m, ctx.state, "history")),
+      messages: page.map((m) => {
+        const rendered = renderMessage(m, ctx.state, "history");
+        if (withMetadata && m.metadata) rendered.metadata = m.metadata;
+        return rendered;
+      }),
       has_more: nextCursor !== "",
       pin_count: ctx.state.pinLog.get(channel.id)?.length ?? 0,
       channel_actions_ts: null,
