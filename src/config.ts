@@ -249,12 +249,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, purpose: Con
   const envResult = envSchema.safeParse(cleaned);
   if (!envResult.success) problems.push(...envResult.error.issues.map((i) => describeIssue("", i)));
   const env = envResult.success ? envResult.data : undefined;
-  if (env && purpose === "start") {
-    if (!env.SLACK_BOT_TOKEN) problems.push("SLACK_BOT_TOKEN: required to start the bot");
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+  if (purpose === "start") {
+    // Checked on the raw values too, so a start with several mistakes lists them all at once.
+    const has = (name: string) => typeof cleaned[name] === "string";
+    if (!has("SLACK_BOT_TOKEN")) problems.push("SLACK_BOT_TOKEN: required to start the bot");
+    if (!has("SLACK_APP_TOKEN") && !has("SLACK_SIGNING_SECRET")) {
       problems.push("SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)");
     }
-    if (env.GITHUB_REPOSITORY && !env.GITHUB_TOKEN) problems.push("GITHUB_TOKEN: required when GITHUB_REPOSITORY is set");
+    if (has("GITHUB_REPOSITORY") && !has("GITHUB_TOKEN")) problems.push("GITHUB_TOKEN: required when GITHUB_REPOSITORY is set");
   }
   let policy: Policy | undefined;
   // Read the policy even when the environment has errors, so all problems are listed at once.

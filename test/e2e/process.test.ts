@@ -1,0 +1,79 @@
+// `hotfix start` as a real process: embedded Postgres by default (state kept
+// across restarts), /hotfix help through the Slack emulator, SIGTERM -> exit 0,
+// and clear refusals for a bad configuration or an unreachable database.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SlackEmulator, startSlackEmulator } from "../../src/sandbox/slack/index.js";
+import { declareViaSlack } from "../support/declare.js";
+import { BOT_TOKEN, eventually, SIGNING_SECRET } from "../support/harness.js";
+import { startBotProcess } from "../support/process.js";
+
+let slack: SlackEmulator;
+let dataDir: string;
+beforeAll(async () => {
+  slack = await startSlackEmulator({ port: 0, signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  dataDir = mkdtempSync(path.join(tmpdir(), "hotfix-data-"));
+});
+afterAll(async () => {
+  await slack?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const env = () => ({
+  SLACK_BOT_TOKEN: BOT_TOKEN,
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  SLACK_API_URL: slack.apiUrl,
+  HOTFIX_DATA_DIR: dataDir,
+});
+
+describe("hotfix start", () => {
+  it("runs on an embedded Postgres, answers /hotfix help, keeps its state across a SIGTERM restart", async () => {
+    const first = startBotProcess(env());
+    const url = await first.url;
+    slack.setAppUrl(`${url}/slack/events`);
+    const help = await slack.slashCommand({ userId: "U0ALICE", channelId: "C0ENGPROD", text: "help" });
+    expect(JSON.stringify(help.body)).toContain("/hotfix declare");
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    await declareViaSlack(slack, { title: "Kept across restarts" });
+    await eventually(() => expect(slack.messages("C0INCIDENTS").some((m) => m.text.includes("Kept across restarts"))).toBe(true));
+
+    first.child.kill("SIGTERM");
+    expect(await first.exited, first.output()).toEqual({ code: 0, signal: null });
+    expect(first.output()).toContain("stopped");
+
+    const second = startBotProcess(env());
+    const again = await second.url;
+    slack.setAppUrl(`${again}/slack/events`);
+    // The incident survived: its war room still answers /hotfix status.
+    const room = [...slack.state.channels.values()].find((c) => c.name.includes("kept-across-restarts"));
+    const status = await slack.slashCommand({ userId: "U0BOB", channelId: room?.id ?? "", text: "status" });
+    expect(JSON.stringify(status.body)).toContain("Kept across restarts");
+    second.child.kill("SIGTERM");
+    expect((await second.exited).code).toBe(0);
+    // Logs never carry the token or the signing secret.
+    expect(first.output() + second.output()).not.toContain(BOT_TOKEN);
+    expect(first.output() + second.output()).not.toContain(SIGNING_SECRET);
+  });
+
+  it("refuses a bad configuration with every problem listed, exit 2, nothing started", async () => {
+    const bot = startBotProcess({ PORT: "eighty", SLACK_SIGNING_SECRET: "", SLACK_API_URL: "not a url" });
+    const exit = await bot.exited;
+    expect(exit.code).toBe(2);
+    const out = bot.output();
+    expect(out).toContain("SLACK_API_URL");
+    expect(out).toContain("PORT");
+    expect(out).toContain("SLACK_BOT_TOKEN: required to start the bot");
+    expect(out).not.toContain("    at ");
+  });
+
+  it("says clearly when the database cannot be reached, exit 3, no stack trace", async () => {
+    const bot = startBotProcess({ ...env(), DATABASE_URL: "postgresql://hotfix:hunter2secret@127.0.0.1:1/hotfix" });
+    const exit = await bot.exited;
+    expect(exit.code).toBe(3);
+    expect(bot.output()).toContain("Cannot reach the database at 127.0.0.1:1/hotfix");
+    expect(bot.output()).not.toContain("hunter2secret");
+    expect(bot.output()).not.toContain("    at ");
+  });
+});
