@@ -77,3 +77,23 @@ describe("hotfix start", () => {
     expect(bot.output()).not.toContain("    at ");
   });
 });
+
+describe("the hotfix CLI", () => {
+  it("prints the effective policy with `config check`", async () => {
+    const bot = startBotProcess({}, ["config", "check"]);
+    expect((await bot.exited).code).toBe(0);
+    expect(bot.output()).toContain("# policy from: built-in defaults");
+    expect(bot.output()).toContain("branch: release/hotfix-{ticket}");
+  });
+
+  it("has --help on every command and refuses unknown ones", async () => {
+    for (const command of ["start", "migrate", "config"]) {
+      const bot = startBotProcess({}, [command, "--help"]);
+      expect((await bot.exited).code).toBe(0);
+      expect(bot.output()).toContain(`usage: hotfix ${command}`);
+    }
+    const unknown = startBotProcess({}, ["deploy-everything"]);
+    expect((await unknown.exited).code).toBe(64);
+    expect(unknown.output()).toContain('unknown command "deploy-everything"');
+  });
+});

@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import { outstandingChecklist } from "../../domain/checklist.js";
 import { incidentLabel } from "../../domain/names.js";
-import { userMention } from "../../domain/render/block-kit.js";
+import { dateToken, userMention } from "../../domain/render/block-kit.js";
 import { PHASE_LABEL, slaText } from "../../domain/render/incident-card.js";
 import type { Verb } from "./registry.js";
 import { inWarRoom } from "./war-room.js";
@@ -20,7 +20,8 @@ export const statusVerb: Verb = {
       `*${incidentLabel(incident.number)} ${incident.severity}: ${incident.title}*`,
       `*Phase:* ${PHASE_LABEL[incident.phase] ?? incident.phase}   *SLA:* ${slaText(incident, ctx.now())}`,
       `*Commander:* ${role("commander")}   *Comms:* ${role("comms")}   *Release captain:* ${role("release_captain")}`,
-      `*Declared:* ${DateTime.fromJSDate(incident.declaredAt).toUTC().toFormat("yyyy-LL-dd HH:mm 'UTC'")}`,
+      // Slack renders date tokens in each reader's own time zone.
+      `*Started:* ${dateToken(incident.startedAt, DateTime.fromJSDate(incident.startedAt).toUTC().toFormat("yyyy-LL-dd HH:mm 'UTC'"))}   *Declared:* ${dateToken(incident.declaredAt, DateTime.fromJSDate(incident.declaredAt).toUTC().toFormat("yyyy-LL-dd HH:mm 'UTC'"))}`,
       todo.length ? `*Outstanding:*\n${todo.map((t) => `• ${t}`).join("\n")}` : "*Outstanding:* nothing",
       steps.length ? `:warning: *Failed steps:* ${steps.map((s) => `${s.key} (${s.lastError})`).join(", ")}` : null,
     ].filter(Boolean);
