@@ -3,9 +3,11 @@
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError, loadConfig } from "./config.js";
+import { humanDuration } from "./domain/duration.js";
+import { incidentLabel } from "./domain/names.js";
 import { createLogger } from "./logger.js";
 import { runServer } from "./main.js";
-import { DatabaseUnreachableError, resolveDatabaseUrl } from "./store/database.js";
+import { DatabaseUnreachableError, openDatabase, resolveDatabaseUrl } from "./store/database.js";
 import { applyMigrations, migrationStatus } from "./store/migrate.js";
 
 interface Command {
@@ -51,6 +53,75 @@ const commands: Record<string, Command> = {
       } finally {
         await stop?.();
       }
+    },
+  },
+  status: {
+    summary: "list open incidents: phase, SLA left, war room, failed steps",
+    usage: "hotfix status [--all]",
+    help: "Lists the open incidents (--all: every incident) from the database the bot uses.",
+    async run(args) {
+      const { values } = parseArgs({ args, options: { all: { type: "boolean" } } });
+      const config = loadConfig(process.env, "cli");
+      const logger = createLogger({ level: "warn", format: "pretty" });
+      const db = await openDatabase(config, logger);
+      try {
+        const incidents = await db.prisma.incident.findMany({
+          where: values.all ? {} : { phase: { notIn: ["resolved", "closed"] } },
+          include: { steps: { where: { status: "failed" } } },
+          orderBy: { declaredAt: "desc" },
+        });
+        if (incidents.length === 0) out(values.all ? "no incidents" : "no open incidents");
+        const now = Date.now();
+        for (const i of incidents) {
+          const sla = i.slaDeadline
+            ? i.slaDeadline.getTime() >= now
+              ? `${humanDuration(i.slaDeadline.getTime() - now)} left`
+              : "SLA breached"
+            : "no SLA";
+          out(
+            `${incidentLabel(i.number)}  ${i.severity}  ${i.phase.padEnd(10)}  ${sla.padEnd(16)}  #${i.warRoomChannelName ?? "-"}  ${i.title}`,
+          );
+          for (const step of i.steps) out(`    failed step ${step.key}: ${step.lastError}`);
+        }
+        return 0;
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  demo: {
+    summary: "run the bot against the local Slack emulator and declare a sample incident",
+    usage: "hotfix demo [--once] [--port N]",
+    help: "Starts the Slack emulator and the bot (embedded Postgres under .data/demo unless DATABASE_URL is set),\ndeclares an incident as a user would, and prints the war room it got. --once exits afterwards;\notherwise it keeps running (Ctrl-C stops it) with the emulator's URLs printed.",
+    async run(args) {
+      const { values } = parseArgs({ args, options: { once: { type: "boolean" }, port: { type: "string" } } });
+      const { runDemoScenario, startDemo } = await import("./sandbox/demo.js");
+      const logger = createLogger({ level: process.env.LOG_LEVEL ?? "warn", format: "pretty" });
+      const demo = await startDemo({
+        logger,
+        port: values.port ? Number(values.port) : 0,
+        dataDir: process.env.HOTFIX_DATA_DIR ?? ".data",
+        ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+        print: out,
+      });
+      out(`bot: ${demo.app.url}   Slack emulator: ${demo.slack.url}`);
+      try {
+        await runDemoScenario(demo, out);
+      } catch (error) {
+        await demo.stop();
+        throw error;
+      }
+      if (values.once) {
+        await demo.stop();
+        return 0;
+      }
+      out("\nRunning. Ctrl-C stops the demo.");
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      await demo.stop();
+      return 0;
     },
   },
   config: {

@@ -255,7 +255,6 @@ const notifyDeclarer: EffectDefinition = {
       await ctx.slack.chat.postMessage({ channel: run.incident.declaredBy, text });
       return { via: "dm" };
     }
-    return {};
   },
 };
 

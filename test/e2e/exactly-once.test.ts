@@ -1,12 +1,10 @@
 // Never two incidents, two channels or two announcements: under load, across
 // replicas, and when the process dies in the middle of the work.
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHotfixCommander } from "../../src/app.js";
 import { startSlackEmulator } from "../../src/sandbox/slack/index.js";
 import { createTestDatabase } from "../support/database.js";
 import { declareViaSlack, settled } from "../support/declare.js";
-import { BOT_TOKEN, eventually, type Harness, SIGNING_SECRET, startHarness, testConfig } from "../support/harness.js";
+import { BOT_TOKEN, type Harness, SIGNING_SECRET, startHarness, startTestApp, testConfig } from "../support/harness.js";
 import { startBotProcess } from "../support/process.js";
 
 describe("50 incidents declared at once", () => {
@@ -45,8 +43,6 @@ describe("50 incidents declared at once", () => {
 });
 
 describe("a crash in the middle of declaring", () => {
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
-
   async function crashThenRecover(crashAt: string) {
     const db = await createTestDatabase();
     const slack = await startSlackEmulator({ port: 0, signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
@@ -64,15 +60,7 @@ describe("a crash in the middle of declaring", () => {
     expect(exit.signal, bot.output()).toBe("SIGKILL");
     const incident = await db.prisma.incident.findFirstOrThrow({ where: { title: "Refunds stuck" } });
     // The restarted bot picks up where the dead one stopped.
-    const app = await startHotfixCommander(testConfig(slack.apiUrl), {
-      logger,
-      port: 0,
-      host: "127.0.0.1",
-      database: { url: db.url, prisma: db.prisma, embedded: false, close: async () => undefined },
-      slackRetryConfig: { retries: 0 },
-      jobPollingSeconds: 0.5,
-      effectLeaseMs: 500,
-    });
+    const app = await startTestApp(testConfig(slack.apiUrl), db, { effectLeaseMs: 500 });
     try {
       await settled(db.prisma, 30_000);
       const effects = await db.prisma.sideEffect.findMany({ where: { incidentId: incident.id } });

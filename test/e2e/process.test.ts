@@ -1,7 +1,7 @@
 // `hotfix start` as a real process: embedded Postgres by default (state kept
 // across restarts), /hotfix help through the Slack emulator, SIGTERM -> exit 0,
 // and clear refusals for a bad configuration or an unreachable database.
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +15,8 @@ let dataDir: string;
 beforeAll(async () => {
   slack = await startSlackEmulator({ port: 0, signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
   dataDir = mkdtempSync(path.join(tmpdir(), "hotfix-data-"));
+  // As root, Postgres runs as another user, who must be able to reach folders below this one.
+  chmodSync(dataDir, 0o755);
 });
 afterAll(async () => {
   await slack?.close();
@@ -95,5 +97,18 @@ describe("the hotfix CLI", () => {
     const unknown = startBotProcess({}, ["deploy-everything"]);
     expect((await unknown.exited).code).toBe(64);
     expect(unknown.output()).toContain('unknown command "deploy-everything"');
+  });
+});
+
+describe("hotfix demo", () => {
+  it("runs the bot against the Slack emulator and shows the war room of a declared incident", async () => {
+    const demo = startBotProcess({ DATABASE_URL: process.env.DATABASE_URL ?? "", HOTFIX_DATA_DIR: dataDir }, ["demo", "--once"]);
+    const exit = await demo.exited;
+    expect(exit.code, demo.output()).toBe(0);
+    const out = demo.output();
+    expect(out).toMatch(/War room #hotfix-\d{8}-card-payments-failing/);
+    expect(out).toContain("every step done");
+    expect(out).toMatch(/#incidents: .*CRITICAL INCIDENT/);
+    expect(out).toContain("bob types /hotfix status");
   });
 });

@@ -41,21 +41,33 @@ export function testConfig(slackApiUrl: string, options: HarnessOptions = {}): C
   };
 }
 
+/** The real app on a random port over a test database (which it does not close). */
+export function startTestApp(
+  config: Config,
+  db: TestDatabase,
+  options: { effectLeaseMs?: number; workers?: boolean } = {},
+): Promise<RunningApp> {
+  return startHotfixCommander(config, {
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    port: 0,
+    host: "127.0.0.1",
+    database: { url: db.url, prisma: db.prisma, embedded: false, close: async () => undefined },
+    slackRetryConfig: { retries: 0 },
+    jobPollingSeconds: 0.5,
+    ...(options.effectLeaseMs ? { effectLeaseMs: options.effectLeaseMs } : {}),
+    ...(options.workers === false ? { workers: false } : {}),
+  });
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const db = await createTestDatabase();
   const slack = await startSlackEmulator({ port: 0, signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
   const config = testConfig(slack.apiUrl, options);
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const apps: RunningApp[] = [];
   const start = async (lease?: number) => {
-    const app = await startHotfixCommander(config, {
-      logger,
-      port: 0,
-      host: "127.0.0.1",
-      database: { url: db.url, prisma: db.prisma, embedded: false, close: async () => undefined },
-      slackRetryConfig: { retries: 0 },
-      jobPollingSeconds: 0.5,
-      ...((lease ?? options.effectLeaseMs) ? { effectLeaseMs: lease ?? options.effectLeaseMs } : {}),
+    const leaseMs = lease ?? options.effectLeaseMs;
+    const app = await startTestApp(config, db, {
+      ...(leaseMs ? { effectLeaseMs: leaseMs } : {}),
       ...(options.workers === false ? { workers: false } : {}),
     });
     apps.push(app);

@@ -33,9 +33,7 @@ export function registerTimelineCapture(app: App, ctx: WorkflowContext): void {
       ts: event.item.ts,
       text: message.text,
       ...(message.user ? { author: message.user } : {}),
-      ...((await permalink(client, event.item.channel, event.item.ts))
-        ? { permalink: await permalink(client, event.item.channel, event.item.ts) }
-        : {}),
+      ...(link ? { permalink: link } : {}),
       capturedBy: event.user,
       via: "reaction",
     });
