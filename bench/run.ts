@@ -8,10 +8,12 @@ import path from "node:path";
 import { WebClient } from "@slack/web-api";
 import pg from "pg";
 import pino from "pino";
+import { startHotfixCommander } from "../src/app.js";
 import { envSchema, parsePolicy } from "../src/config.js";
 import { slugify, warRoomName } from "../src/domain/names.js";
 import { createMetrics } from "../src/http/metrics.js";
 import { createJobQueue } from "../src/jobs/queue.js";
+import { startSlackEmulator } from "../src/sandbox/slack/index.js";
 import { startEmbeddedPostgres } from "../src/store/embedded.js";
 import { applyMigrations } from "../src/store/migrate.js";
 import { createPrisma } from "../src/store/prisma.js";
@@ -34,6 +36,52 @@ async function time(fn: () => unknown | Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Slack's view: signed requests into the real app, timed until the HTTP response (the ack). */
+async function benchAcks(dbUrl: string) {
+  const slack = await startSlackEmulator({ port: 0 });
+  const config = {
+    env: envSchema.parse({ SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: slack.signingSecret, SLACK_API_URL: slack.apiUrl }),
+    policy: parsePolicy({}, "bench"),
+    policySource: "bench",
+  };
+  const prisma = createPrisma(dbUrl);
+  const app = await startHotfixCommander(config, {
+    logger: pino({ level: "silent" }),
+    port: 0,
+    host: "127.0.0.1",
+    database: { url: dbUrl, prisma, embedded: false, close: async () => undefined },
+  });
+  slack.setAppUrl(`${app.url}/slack/events`);
+  try {
+    const help: number[] = [];
+    for (let i = 0; i < 300; i++)
+      help.push((await slack.slashCommand({ userId: "U0ALICE", channelId: "C0ENGPROD", text: "help" })).latencyMs);
+    report("ack: /hotfix help", help);
+    const open: number[] = [];
+    const submit: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const user = slack.state.addUser({ name: `bench${i}` }).id;
+      const command = await slack.slashCommand({ userId: user, channelId: "C0ENGPROD", text: `declare Bench incident ${i}` });
+      open.push(command.latencyMs);
+      let viewId: string | undefined;
+      for (let tries = 0; !viewId && tries < 200; tries++) {
+        const call = slack.calls("views.open").find((c) => c.params.trigger_id === command.triggerId);
+        viewId = (call?.response.view as { id?: string } | undefined)?.id;
+        if (!viewId) await new Promise((r) => setTimeout(r, 5));
+      }
+      if (!viewId) throw new Error("declare form did not open");
+      const res = await slack.submitView({ viewId, userId: user, values: { severity: { value: "P1" } } });
+      submit.push(res.latencyMs);
+    }
+    report("ack: /hotfix declare (form opened)", open);
+    report("ack: declare form submitted", submit);
+  } finally {
+    await app.stop();
+    await prisma.$disconnect();
+    await slack.close();
+  }
 }
 
 async function main() {
@@ -101,6 +149,7 @@ async function main() {
     console.log(`${"50 declares at once (wall clock)".padEnd(38)} ${burst.toFixed(1)} ms`);
     await jobs.boss.stop({ graceful: false, close: true });
     await prisma.$disconnect();
+    await benchAcks(dbUrl);
   } finally {
     await admin.query(`drop database if exists "${name}" with (force)`);
     await admin.end();
