@@ -145,3 +145,23 @@ describe("in the war room", () => {
     expect(phases).toEqual(["fixing", "resolved"]);
   });
 });
+
+describe("App Home", () => {
+  it("lists open incidents with severity, phase, SLA, commander and war room, and the recently resolved", async () => {
+    await declareViaSlack(h.slack, { title: "Mobile login fails", values: { severity: "P1", commander: "U0CAROL" } });
+    await settled(h.db.prisma);
+    const open = await h.db.prisma.incident.findFirstOrThrow({ where: { title: "Mobile login fails" } });
+    await h.slack.event({ type: "app_home_opened", user: "U0CAROL", tab: "home" });
+    const home = await eventually(() => {
+      const view = h.slack.homeView("U0CAROL");
+      if (!view) throw new Error("no home view yet");
+      return view;
+    });
+    const text = JSON.stringify(home.blocks);
+    expect(text).toContain(`HF-${open.number} P1: Mobile login fails`);
+    expect(text).toContain("(you have a role)");
+    expect(text).toContain(`<#${open.warRoomChannelId}>`);
+    expect(text).toContain("Recently resolved");
+    expect(text).toContain("Card payments declined");
+  });
+});

@@ -1,0 +1,29 @@
+// The App Home: what is burning right now, and where to go. The first screen
+// of someone paged at 3 a.m. who opened the bot instead of a channel.
+import type { View } from "@slack/types";
+import { incidentLabel } from "../../domain/names.js";
+import { context, divider, escapeMrkdwn, header, section } from "../../domain/render/block-kit.js";
+import { PHASE_LABEL, slaText } from "../../domain/render/incident-card.js";
+import { severityEmoji } from "../../domain/severity.js";
+import type { IncidentWithRoles } from "../../store/incidents.js";
+
+export function appHome(open: IncidentWithRoles[], recent: IncidentWithRoles[], userId: string, now: Date): View {
+  const line = (i: IncidentWithRoles) => {
+    const commander = i.roles.find((r) => r.role === "commander")?.userId;
+    const mine = i.roles.some((r) => r.userId === userId) ? "  *(you have a role)*" : "";
+    return section(
+      `${severityEmoji(i.severity)} *${incidentLabel(i.number)} ${i.severity}: ${escapeMrkdwn(i.title)}*${mine}\n` +
+        `${PHASE_LABEL[i.phase] ?? i.phase} · SLA ${slaText(i, now)} · commander ${commander ? `<@${commander}>` : "_none_"} · ` +
+        `${i.warRoomChannelId ? `<#${i.warRoomChannelId}>` : "_war room being created_"}`,
+    );
+  };
+  const blocks = [
+    header("Hotfix Commander"),
+    context("`/hotfix declare <title>` starts an incident · `/hotfix help` lists every verb"),
+    divider(),
+    section(open.length ? `*Open incidents (${open.length})*` : "*No open incidents.* :white_check_mark:"),
+    ...open.map(line),
+  ];
+  if (recent.length) blocks.push(divider(), section("*Recently resolved*"), ...recent.map(line));
+  return { type: "home", callback_id: "home", blocks: blocks.slice(0, 100) } as View;
+}
