@@ -3,9 +3,11 @@
 import type { RetryOptions } from "@slack/web-api";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
+import { githubWebhookRoutes } from "./http/github-webhook.js";
 import { healthRoutes } from "./http/health.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
 import { createHttpServer, type Route } from "./http/server.js";
+import { createGitHubClient, type GitHubClientOptions } from "./integrations/github.js";
 import { defineJobs, SWEEP_QUEUE } from "./jobs/index.js";
 import { createJobQueue, type JobQueue } from "./jobs/queue.js";
 import { createSlackApp } from "./slack/app.js";
@@ -27,6 +29,8 @@ export interface StartOptions {
   now?: () => Date;
   /** How long a claimed side effect belongs to its worker (tests shorten it to show crash recovery). */
   effectLeaseMs?: number;
+  /** GitHub client tuning (tests turn throttling off and shorten waits). */
+  github?: GitHubClientOptions;
 }
 
 export interface RunningApp {
@@ -58,9 +62,11 @@ export async function startHotfixCommander(config: Config, options: StartOptions
     },
     now: options.now ?? (() => new Date()),
   };
+  const github = createGitHubClient(config.env, logger, options.github);
+  if (github) ctx.github = github;
   registerListeners(slack.app, ctx);
   if (options.workers !== false) defineJobs(jobs, ctx, { effectLeaseMs: options.effectLeaseMs ?? config.env.HOTFIX_EFFECT_LEASE_MS });
-  const routes: Route[] = [...healthRoutes(database.prisma, metrics)];
+  const routes: Route[] = [...healthRoutes(database.prisma, metrics), ...githubWebhookRoutes(ctx)];
   const http = createHttpServer({
     routes,
     metrics,

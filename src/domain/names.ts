@@ -40,7 +40,7 @@ export function ticketKey(ticket: string | null | undefined): string | undefined
 
 export function fillTemplate(template: string, vars: NameVariables): string {
   const date = (vars.date ?? DateTime.utc()).toUTC();
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
+  return template.replace(/\{([\w-]+)\}/g, (whole, key: string) => {
     switch (key) {
       case "yyyymmdd":
         return date.toFormat("yyyyLLdd");

@@ -1,7 +1,10 @@
 // Every durable job the product runs, defined in one place.
 
+import { ensureBranchOnDeclare } from "../workflows/branch.js";
 import type { WorkflowContext } from "../workflows/context.js";
 import { SYNC_QUEUE } from "../workflows/declare.js";
+import { fireStabilityWindow, STABILITY_QUEUE, type StabilityJob } from "../workflows/deploy.js";
+import { RELEASE_LANE_EFFECTS } from "../workflows/release-effects.js";
 import { fireSlaReminder, SLA_QUEUE, type SlaReminderJob } from "../workflows/sla.js";
 import { WAR_ROOM_EFFECTS } from "../workflows/war-room.js";
 import type { JobQueue } from "./queue.js";
@@ -10,7 +13,7 @@ import { type EffectDefinition, pendingError, runIncidentEffects } from "./side-
 export const SWEEP_QUEUE = "outbox.sweep";
 
 export function allEffects(): EffectDefinition[] {
-  return [...WAR_ROOM_EFFECTS];
+  return [...WAR_ROOM_EFFECTS, ...RELEASE_LANE_EFFECTS];
 }
 
 export interface JobOptions {
@@ -27,6 +30,8 @@ export function defineJobs(queue: JobQueue, ctx: WorkflowContext, options: JobOp
     expireInSeconds: 120,
     concurrency: 8,
     async handler({ incidentId }) {
+      // policy github.branchOnDeclare: the hotfix branch joins a new incident's outbox (once).
+      await ensureBranchOnDeclare(ctx, incidentId);
       const report = await runIncidentEffects(ctx, incidentId, effects, options.effectLeaseMs ? { leaseMs: options.effectLeaseMs } : {});
       const pending = pendingError(report);
       ctx.metrics.jobRuns.inc({ queue: SYNC_QUEUE, outcome: pending ? "retry" : "done" });
@@ -39,6 +44,14 @@ export function defineJobs(queue: JobQueue, ctx: WorkflowContext, options: JobOp
     async handler(job) {
       await fireSlaReminder(ctx, job);
       ctx.metrics.jobRuns.inc({ queue: SLA_QUEUE, outcome: "done" });
+    },
+  });
+  queue.define<StabilityJob>({
+    name: STABILITY_QUEUE,
+    retryLimit: 5,
+    async handler(job) {
+      await fireStabilityWindow(ctx, job);
+      ctx.metrics.jobRuns.inc({ queue: STABILITY_QUEUE, outcome: "done" });
     },
   });
   queue.define<{ olderThanMs?: number }>({

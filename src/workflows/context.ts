@@ -4,6 +4,7 @@ import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Metrics } from "../http/metrics.js";
+import type { GitHubClient } from "../integrations/github.js";
 import type { JobQueue } from "../jobs/queue.js";
 import type { Db } from "../store/prisma.js";
 
@@ -17,4 +18,6 @@ export interface WorkflowContext {
   /** The bot's own user id (from auth.test), to recognise its own channels and messages. */
   botUserId: () => Promise<string>;
   now: () => Date;
+  /** GitHub for the release lane; undefined when GITHUB_TOKEN / GITHUB_REPOSITORY are not set. */
+  github?: GitHubClient;
 }

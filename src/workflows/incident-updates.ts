@@ -175,3 +175,26 @@ export async function captureMessage(ctx: WorkflowContext, incident: IncidentWit
     data: { channelId: message.channelId, capturedBy: message.capturedBy, via: message.via },
   });
 }
+
+/** `/hotfix retry`: failed steps go back to the queue (after someone fixed the cause). */
+export async function retryFailedSteps(ctx: WorkflowContext, incident: IncidentWithRoles, actor: string): Promise<string[]> {
+  return ctx.prisma.$transaction(async (tx) => {
+    const failed = await tx.sideEffect.findMany({ where: { incidentId: incident.id, status: "failed" }, select: { key: true } });
+    if (failed.length === 0) return [];
+    const keys = failed.map((f) => f.key);
+    await tx.sideEffect.updateMany({
+      where: { incidentId: incident.id, key: { in: keys } },
+      data: { status: "pending", attempts: 0, lastError: null, leaseUntil: null },
+    });
+    await recordEvent(tx, {
+      incidentId: incident.id,
+      kind: "steps_retried",
+      summary: `Retried ${keys.length} failed step(s): ${keys.join(", ")}`,
+      actor,
+      occurredAt: ctx.now(),
+      data: { keys },
+    });
+    await queueSync(ctx, tx, incident.id);
+    return keys;
+  });
+}

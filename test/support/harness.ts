@@ -4,17 +4,25 @@
 import pino from "pino";
 import { type RunningApp, startHotfixCommander } from "../../src/app.js";
 import { type Config, envSchema, parsePolicy } from "../../src/config.js";
+import type { GitHubClientOptions } from "../../src/integrations/github.js";
+import { type GitHubEmulator, type GitHubEmulatorOptions, startGitHubEmulator } from "../../src/sandbox/github/index.js";
 import { type SlackEmulator, startSlackEmulator } from "../../src/sandbox/slack/index.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 
 export const SIGNING_SECRET = "test-signing-secret";
 export const BOT_TOKEN = "xoxb-test-token";
+export const GITHUB_TOKEN = "ghp_test_token";
+export const GITHUB_WEBHOOK_SECRET = "test-github-webhook-secret";
+/** GitHub without throttling and with waits of milliseconds, so retries do not slow the suite. */
+export const FAST_GITHUB: GitHubClientOptions = { throttle: false, retryAfterBaseValue: 5 };
 
 export interface Harness {
   app: RunningApp;
   slack: SlackEmulator;
   db: TestDatabase;
   config: Config;
+  /** The GitHub emulator (acme/payments seeded), when started with `github`. */
+  github?: GitHubEmulator;
   /** Starts a second app (another replica, or a restart) on the same database. */
   startReplica(options?: { effectLeaseMs?: number }): Promise<RunningApp>;
   close(): Promise<void>;
@@ -25,6 +33,12 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   effectLeaseMs?: number;
   workers?: boolean;
+  /** Start the GitHub emulator and point GITHUB_* (and the webhook secret) at it. */
+  github?: boolean | GitHubEmulatorOptions;
+  /** GitHub client tuning; default FAST_GITHUB. */
+  githubClient?: GitHubClientOptions;
+  /** The app's clock (tests move it forward, e.g. past a stability window). */
+  now?: () => Date;
 }
 
 export function testConfig(slackApiUrl: string, options: HarnessOptions = {}): Config {
@@ -45,7 +59,7 @@ export function testConfig(slackApiUrl: string, options: HarnessOptions = {}): C
 export function startTestApp(
   config: Config,
   db: TestDatabase,
-  options: { effectLeaseMs?: number; workers?: boolean } = {},
+  options: { effectLeaseMs?: number; workers?: boolean; github?: GitHubClientOptions; now?: () => Date } = {},
 ): Promise<RunningApp> {
   return startHotfixCommander(config, {
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
@@ -56,19 +70,32 @@ export function startTestApp(
     jobPollingSeconds: 0.5,
     ...(options.effectLeaseMs ? { effectLeaseMs: options.effectLeaseMs } : {}),
     ...(options.workers === false ? { workers: false } : {}),
+    github: options.github ?? FAST_GITHUB,
+    ...(options.now ? { now: options.now } : {}),
   });
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const db = await createTestDatabase();
   const slack = await startSlackEmulator({ port: 0, signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
-  const config = testConfig(slack.apiUrl, options);
+  const github = options.github
+    ? await startGitHubEmulator({ token: GITHUB_TOKEN, ...(typeof options.github === "object" ? options.github : {}) })
+    : undefined;
+  const config = testConfig(slack.apiUrl, {
+    ...options,
+    env: {
+      ...(github ? { GITHUB_TOKEN, GITHUB_REPOSITORY: "acme/payments", GITHUB_API_URL: github.url, GITHUB_WEBHOOK_SECRET } : {}),
+      ...options.env,
+    },
+  });
   const apps: RunningApp[] = [];
   const start = async (lease?: number) => {
     const leaseMs = lease ?? options.effectLeaseMs;
     const app = await startTestApp(config, db, {
       ...(leaseMs ? { effectLeaseMs: leaseMs } : {}),
       ...(options.workers === false ? { workers: false } : {}),
+      ...(options.githubClient ? { github: options.githubClient } : {}),
+      ...(options.now ? { now: options.now } : {}),
     });
     apps.push(app);
     return app;
@@ -80,10 +107,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack,
     db,
     config,
+    ...(github ? { github } : {}),
     startReplica: (o = {}) => start(o.effectLeaseMs),
     async close() {
       for (const a of apps) await a.stop().catch(() => undefined);
       await slack.close();
+      await github?.close();
       await db.drop();
     },
   };

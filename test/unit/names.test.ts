@@ -39,3 +39,11 @@ describe("names", () => {
     expect(ticketKey("SEC-1234")).toBe("sec-1234");
   });
 });
+
+describe("templates", () => {
+  it("fills every placeholder, including {yyyy-mm-dd}", async () => {
+    const { fillTemplate } = await import("../../src/domain/names.js");
+    expect(fillTemplate("hotfix-{yyyy-mm-dd}-{slug}-{number}", { slug: "x", number: 7, date })).toBe("hotfix-2026-11-23-x-7");
+    expect(fillTemplate("keep-{unknown}", { date })).toBe("keep-{unknown}");
+  });
+});

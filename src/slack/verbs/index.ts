@@ -1,9 +1,16 @@
 // Every /hotfix verb, in the order `/hotfix help` lists them.
+import { branchVerb } from "./branch.js";
+import { completeVerb } from "./complete.js";
 import { declareVerb } from "./declare.js";
+import { deployedVerb } from "./deployed.js";
 import { helpVerb } from "./help.js";
 import { phaseVerb, resolveVerb, roleVerb, severityVerb, updateVerb } from "./incident-verbs.js";
 import type { Verb } from "./registry.js";
+import { releaseVerb } from "./release.js";
+import { retryVerb } from "./retry.js";
+import { rollbackVerb } from "./rollback.js";
 import { statusVerb } from "./status.js";
+import { tagVerb } from "./tag.js";
 
 export function allVerbs(): Verb[] {
   const verbs: Verb[] = [];
@@ -15,6 +22,14 @@ export function allVerbs(): Verb[] {
     updateVerb,
     phaseVerb,
     resolveVerb,
+    retryVerb,
+    // The release lane (GitHub).
+    branchVerb,
+    tagVerb,
+    releaseVerb,
+    deployedVerb,
+    rollbackVerb,
+    completeVerb,
     helpVerb(() => verbs),
   );
   return verbs;

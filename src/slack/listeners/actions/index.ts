@@ -1,4 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { WorkflowContext } from "../../../workflows/context.js";
+import { registerReleaseLaneActions } from "./release-lane.js";
 
-export function registerActions(_app: App, _ctx: WorkflowContext): void {}
+export function registerActions(app: App, ctx: WorkflowContext): void {
+  registerReleaseLaneActions(app, ctx);
+}

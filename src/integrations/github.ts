@@ -1,0 +1,487 @@
+// GitHub through Octokit, with GitHub's own failure modes handled once:
+// - plugin-retry retries 5xx (and network failures) with backoff; 4xx answers
+//   that will not change on a retry (400, 401, 403, 404, 409 merge conflict,
+//   410, 422, 451) are never retried;
+// - plugin-throttling paces content-creating requests (GitHub's secondary
+//   limit is about 80 a minute) and waits out rate limits as GitHub asks
+//   (retry-after, x-ratelimit-reset);
+// - writes are idempotent here: "reference already exists" at the same sha is
+//   success and at another sha a clear error; a release that already exists
+//   for a tag is fetched and reused.
+// Everything that changes GitHub runs from the incident's outbox (see
+// workflows/release-effects.ts), never from a Slack request.
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { Octokit } from "@octokit/rest";
+import type { Logger } from "pino";
+import type { Env } from "../config.js";
+
+const HotfixOctokit = Octokit.plugin(retry, throttling);
+export type GitHubOctokit = InstanceType<typeof HotfixOctokit>;
+
+export interface GitHubClientOptions {
+  /** Pace writes and wait out rate limits (default true). Tests turn it off to run fast. */
+  throttle?: boolean;
+  /** Milliseconds per "second" GitHub asks to wait, for retries and limits (default 1000; tests shrink it). */
+  retryAfterBaseValue?: number;
+  /** Retries of a 5xx or a network failure (default 3). */
+  retries?: number;
+  /** Per-request timeout (default 30 s); a timeout is retried like a 5xx. */
+  timeoutMs?: number;
+  /** Longest rate-limit wait done in process (default 60 s); longer ones fail the step, which the outbox retries later. */
+  maxRateLimitWaitSeconds?: number;
+}
+
+export interface GitHubClient {
+  readonly octokit: GitHubOctokit;
+  readonly owner: string;
+  readonly repo: string;
+  /** "owner/repo" */
+  readonly fullName: string;
+  /** Default branch and web address, read once. */
+  repository(): Promise<{ defaultBranch: string; htmlUrl: string }>;
+}
+
+/** GitHub answers that must not be retried: a retry gets the same answer (409 is a merge conflict). */
+export const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
+
+export function createGitHubClient(env: Env, logger: Logger, options: GitHubClientOptions = {}): GitHubClient | undefined {
+  if (!env.GITHUB_TOKEN || !env.GITHUB_REPOSITORY) return undefined;
+  const [owner = "", repo = ""] = env.GITHUB_REPOSITORY.split("/");
+  const log = logger.child({ component: "github" });
+  const throttle = options.throttle ?? true;
+  const base = options.retryAfterBaseValue ?? 1000;
+  const maxWait = options.maxRateLimitWaitSeconds ?? 60;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const octokit = new HotfixOctokit({
+    auth: env.GITHUB_TOKEN,
+    baseUrl: env.GITHUB_API_URL.replace(/\/+$/, ""),
+    userAgent: "hotfix-commander",
+    log: {
+      debug: (message: string) => log.debug(message),
+      info: (message: string) => log.info(message),
+      warn: (message: string) => log.warn(message),
+      error: (message: string) => log.error(message),
+    },
+    request: {
+      // Not `retries` here: a per-request retry count makes plugin-retry ignore doNotRetry (and retry a 409).
+      fetch: (url: string | URL, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
+    },
+    // With throttling on, rate limits (403/429 with GitHub's headers) belong to it alone.
+    retry: { doNotRetry: throttle ? [...DO_NOT_RETRY, 429] : DO_NOT_RETRY, retryAfterBaseValue: base, retries: options.retries ?? 3 },
+    throttle: throttle
+      ? {
+          id: `hotfix-commander:${env.GITHUB_REPOSITORY}`,
+          retryAfterBaseValue: base,
+          onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+            const wait = retryCount < 3 && retryAfter <= maxWait;
+            log.warn({ method: request.method, url: request.url, retryAfter, retryCount, wait }, "GitHub rate limit");
+            return wait;
+          },
+          onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+            const wait = retryCount < 3 && retryAfter <= maxWait;
+            log.warn({ method: request.method, url: request.url, retryAfter, retryCount, wait }, "GitHub secondary rate limit");
+            return wait;
+          },
+        }
+      : { enabled: false },
+  });
+  let info: Promise<{ defaultBranch: string; htmlUrl: string }> | undefined;
+  return {
+    octokit,
+    owner,
+    repo,
+    fullName: `${owner}/${repo}`,
+    repository() {
+      info ??= octokit.rest.repos
+        .get({ owner, repo })
+        .then((r) => ({ defaultBranch: r.data.default_branch, htmlUrl: r.data.html_url }))
+        .catch((error: unknown) => {
+          info = undefined;
+          throw error;
+        });
+      return info;
+    },
+  };
+}
+
+// ------------------------------------------------------------------ errors
+
+export function githubStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown }).status;
+  return typeof status === "number" ? status : undefined;
+}
+
+/** GitHub's own message ("Reference already exists", "Merge conflict"). */
+export function githubMessage(error: unknown): string {
+  const data = (error as { response?: { data?: { message?: string; errors?: Array<{ message?: string; code?: string }> } } }).response
+    ?.data;
+  const detail = data?.errors
+    ?.map((e) => e.message ?? e.code)
+    .filter(Boolean)
+    .join("; ");
+  const message = data?.message ?? (error instanceof Error ? error.message : String(error));
+  return detail ? `${message} (${detail})` : message;
+}
+
+/** A rate limit GitHub may lift by itself: worth retrying later, not a refusal. */
+export function isRateLimited(error: unknown): boolean {
+  const status = githubStatus(error);
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
+  return headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined || /rate limit/i.test(githubMessage(error));
+}
+
+/** GitHub refused for good (a 4xx that is not a rate limit): retrying cannot help. */
+export function isRefusal(error: unknown): boolean {
+  const status = githubStatus(error);
+  return status !== undefined && status >= 400 && status < 500 && !isRateLimited(error);
+}
+
+/** A write that found its target taken by something else. */
+export class RefConflictError extends Error {
+  override readonly name = "RefConflictError";
+}
+
+export const shortSha = (sha: string): string => sha.slice(0, 7);
+
+// ------------------------------------------------------------------ refs and tags
+
+/** The sha a ref points at ("heads/main", "tags/v1.2.3"); undefined when it does not exist. */
+export async function getRefSha(gh: GitHubClient, ref: string): Promise<{ sha: string; type: string } | undefined> {
+  try {
+    const res = await gh.octokit.rest.git.getRef({ owner: gh.owner, repo: gh.repo, ref: ref.replace(/^refs\//, "") });
+    return { sha: res.data.object.sha, type: res.data.object.type };
+  } catch (error) {
+    if (githubStatus(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Follows annotated tags down to the commit they name. */
+export async function peelToCommit(gh: GitHubClient, object: { sha: string; type: string }): Promise<string> {
+  let current = object;
+  for (let depth = 0; current.type === "tag" && depth < 10; depth++) {
+    const tag = await gh.octokit.rest.git.getTag({ owner: gh.owner, repo: gh.repo, tag_sha: current.sha });
+    current = { sha: tag.data.object.sha, type: tag.data.object.type };
+  }
+  return current.sha;
+}
+
+/** The commit a tag names; undefined when there is no such tag. */
+export async function tagCommit(gh: GitHubClient, tag: string): Promise<string | undefined> {
+  const ref = await getRefSha(gh, `tags/${tag}`);
+  return ref ? peelToCommit(gh, ref) : undefined;
+}
+
+/** The full sha of a commit, branch or tag ("abc1234", "main", "v1.2.3"); undefined when GitHub knows none. */
+export async function resolveCommit(gh: GitHubClient, ref: string): Promise<string | undefined> {
+  try {
+    const res = await gh.octokit.rest.repos.getCommit({ owner: gh.owner, repo: gh.repo, ref });
+    return res.data.sha;
+  } catch (error) {
+    if (githubStatus(error) === 404 || githubStatus(error) === 422) return undefined;
+    throw error;
+  }
+}
+
+/** Creates `refs/heads/<branch>` at `sha`; the branch already there at that sha is success. */
+export async function ensureBranch(gh: GitHubClient, branch: string, sha: string): Promise<{ created: boolean }> {
+  const ref = `refs/heads/${branch}`;
+  try {
+    await gh.octokit.rest.git.createRef({ owner: gh.owner, repo: gh.repo, ref, sha });
+    return { created: true };
+  } catch (error) {
+    if (githubStatus(error) !== 422) throw error;
+    const existing = await getRefSha(gh, `heads/${branch}`);
+    if (!existing) throw error; // refused for another reason (name, clash with a ref below it)
+    if (existing.sha === sha) return { created: false };
+    throw new RefConflictError(
+      `Branch ${branch} already exists at ${shortSha(existing.sha)}, not at ${shortSha(sha)}. Pick another name (/hotfix branch <name>) or delete the old branch.`,
+    );
+  }
+}
+
+/**
+ * An annotated tag `name` on `commit`: the tag object, then its ref. A tag of
+ * that name already on that commit is success; on another commit, an error
+ * (tags are rollback points: they never move).
+ */
+export async function ensureAnnotatedTag(
+  gh: GitHubClient,
+  name: string,
+  commit: string,
+  message: string,
+): Promise<{ created: boolean; objectSha: string; annotated: boolean }> {
+  const existing = async () => {
+    const ref = await getRefSha(gh, `tags/${name}`);
+    if (!ref) return undefined;
+    const at = await peelToCommit(gh, ref);
+    if (at !== commit)
+      throw new RefConflictError(
+        `Tag ${name} already exists on ${shortSha(at)}, not on ${shortSha(commit)}. Tags do not move; name another one.`,
+      );
+    return { created: false, objectSha: ref.sha, annotated: ref.type === "tag" };
+  };
+  const found = await existing();
+  if (found) return found;
+  const tag = await gh.octokit.rest.git.createTag({ owner: gh.owner, repo: gh.repo, tag: name, message, object: commit, type: "commit" });
+  try {
+    await gh.octokit.rest.git.createRef({ owner: gh.owner, repo: gh.repo, ref: `refs/tags/${name}`, sha: tag.data.sha });
+    return { created: true, objectSha: tag.data.sha, annotated: true };
+  } catch (error) {
+    // Lost a race, or an earlier attempt's ref landed after all: same commit is fine.
+    if (githubStatus(error) !== 422) throw error;
+    const raced = await existing();
+    if (raced) return raced;
+    throw error;
+  }
+}
+
+/** Every tag name of the repository (GitHub paginates, 100 a page). */
+export async function listTagNames(gh: GitHubClient): Promise<Array<{ name: string; sha: string }>> {
+  const tags = await gh.octokit.paginate(gh.octokit.rest.repos.listTags, { owner: gh.owner, repo: gh.repo, per_page: 100 });
+  return tags.map((t) => ({ name: t.name, sha: t.commit.sha }));
+}
+
+/** compare base...head: "ahead", "identical", "behind", "diverged"; undefined when either side is unknown. */
+export async function compareCommits(
+  gh: GitHubClient,
+  base: string,
+  head: string,
+): Promise<{ status: string; aheadBy: number; behindBy: number } | undefined> {
+  try {
+    const res = await gh.octokit.rest.repos.compareCommitsWithBasehead({
+      owner: gh.owner,
+      repo: gh.repo,
+      basehead: `${base}...${head}`,
+      per_page: 1,
+    });
+    return { status: res.data.status, aheadBy: res.data.ahead_by, behindBy: res.data.behind_by };
+  } catch (error) {
+    if (githubStatus(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+// ------------------------------------------------------------------ gates
+
+export async function commitChecks(gh: GitHubClient, sha: string) {
+  const checkRuns = await gh.octokit.paginate(gh.octokit.rest.checks.listForRef, {
+    owner: gh.owner,
+    repo: gh.repo,
+    ref: sha,
+    per_page: 100,
+  });
+  const combined = await gh.octokit.rest.repos.getCombinedStatusForRef({ owner: gh.owner, repo: gh.repo, ref: sha, per_page: 100 });
+  return {
+    checkRuns: checkRuns.map((r) => ({
+      name: r.name,
+      status: r.status,
+      conclusion: r.conclusion,
+      html_url: r.html_url,
+      details_url: r.details_url,
+    })),
+    statuses: combined.data.statuses.map((s) => ({ context: s.context, state: s.state, target_url: s.target_url })),
+    combinedState: combined.data.state,
+  };
+}
+
+// ------------------------------------------------------------------ releases
+
+export interface ReleaseInfo {
+  id: number;
+  tagName: string;
+  htmlUrl: string;
+  body: string | null;
+  prerelease: boolean;
+}
+
+const releaseInfo = (r: { id: number; tag_name: string; html_url: string; body?: string | null; prerelease: boolean }): ReleaseInfo => ({
+  id: r.id,
+  tagName: r.tag_name,
+  htmlUrl: r.html_url,
+  body: r.body ?? null,
+  prerelease: r.prerelease,
+});
+
+export async function releaseByTag(gh: GitHubClient, tag: string): Promise<ReleaseInfo | undefined> {
+  try {
+    return releaseInfo((await gh.octokit.rest.repos.getReleaseByTag({ owner: gh.owner, repo: gh.repo, tag })).data);
+  } catch (error) {
+    if (githubStatus(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+export async function latestRelease(gh: GitHubClient): Promise<ReleaseInfo | undefined> {
+  try {
+    return releaseInfo((await gh.octokit.rest.repos.getLatestRelease({ owner: gh.owner, repo: gh.repo })).data);
+  } catch (error) {
+    if (githubStatus(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Creates the release for `tag`, or returns the one that already exists for it. */
+export async function ensureRelease(
+  gh: GitHubClient,
+  input: { tag: string; name: string; body: string; target: string; makeLatest: boolean },
+): Promise<{ release: ReleaseInfo; created: boolean }> {
+  const existing = await releaseByTag(gh, input.tag);
+  if (existing) return { release: existing, created: false };
+  try {
+    const res = await gh.octokit.rest.repos.createRelease({
+      owner: gh.owner,
+      repo: gh.repo,
+      tag_name: input.tag,
+      name: input.name,
+      body: input.body,
+      target_commitish: input.target,
+      draft: false,
+      prerelease: false,
+      make_latest: input.makeLatest ? "true" : "false",
+    });
+    return { release: releaseInfo(res.data), created: true };
+  } catch (error) {
+    if (githubStatus(error) !== 422) throw error;
+    const raced = await releaseByTag(gh, input.tag);
+    if (raced) return { release: raced, created: false };
+    throw error;
+  }
+}
+
+export async function updateRelease(gh: GitHubClient, id: number, changes: { body?: string; prerelease?: boolean }): Promise<ReleaseInfo> {
+  const res = await gh.octokit.rest.repos.updateRelease({
+    owner: gh.owner,
+    repo: gh.repo,
+    release_id: id,
+    ...changes,
+    ...(changes.prerelease ? { make_latest: "false" as const } : {}),
+  });
+  return releaseInfo(res.data);
+}
+
+/** workflow_dispatch: GitHub queues a run and answers 204 (or the run's ids when asked). */
+export async function dispatchWorkflow(
+  gh: GitHubClient,
+  workflow: string,
+  ref: string,
+  inputs: Record<string, string>,
+): Promise<{ runId?: number; runUrl?: string }> {
+  const res = await gh.octokit.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
+    owner: gh.owner,
+    repo: gh.repo,
+    workflow_id: workflow,
+    ref,
+    inputs,
+    return_run_details: true,
+  });
+  const data = (res.data ?? {}) as { workflow_run_id?: number; html_url?: string };
+  return {
+    ...(data.workflow_run_id ? { runId: data.workflow_run_id } : {}),
+    ...(data.html_url ? { runUrl: data.html_url } : {}),
+  };
+}
+
+// ------------------------------------------------------------------ branches, merges, contents
+
+/** Runbook 000: "lock the branch to critical fixes only and require code-owner review before merging". */
+export async function protectBranch(gh: GitHubClient, branch: string, options: { allowDeletions?: boolean } = {}): Promise<void> {
+  await gh.octokit.rest.repos.updateBranchProtection({
+    owner: gh.owner,
+    repo: gh.repo,
+    branch,
+    required_status_checks: null,
+    enforce_admins: null,
+    required_pull_request_reviews: { require_code_owner_reviews: true, required_approving_review_count: 1, dismiss_stale_reviews: true },
+    restrictions: null,
+    allow_force_pushes: false,
+    allow_deletions: options.allowDeletions ?? false,
+  });
+}
+
+export async function isBranchProtected(gh: GitHubClient, branch: string): Promise<boolean | undefined> {
+  try {
+    return (await gh.octokit.rest.repos.getBranch({ owner: gh.owner, repo: gh.repo, branch })).data.protected;
+  } catch (error) {
+    if (githubStatus(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Moves a branch forward only (force: false): GitHub refuses anything but a fast-forward. */
+export async function fastForward(gh: GitHubClient, branch: string, sha: string): Promise<void> {
+  await gh.octokit.rest.git.updateRef({ owner: gh.owner, repo: gh.repo, ref: `heads/${branch}`, sha, force: false });
+}
+
+/** POST /merges: a merge commit (201), or nothing to do (204). A conflict is a 409 the caller reports. */
+export async function mergeInto(gh: GitHubClient, base: string, head: string, message: string): Promise<{ sha?: string; merged: boolean }> {
+  const res = await gh.octokit.rest.repos.merge({ owner: gh.owner, repo: gh.repo, base, head, commit_message: message });
+  if ((res.status as number) === 204) return { merged: false };
+  return { merged: true, sha: (res.data as { sha?: string }).sha };
+}
+
+/** Deletes a branch; one already gone is success. */
+export async function deleteBranch(gh: GitHubClient, branch: string): Promise<{ deleted: boolean }> {
+  try {
+    await gh.octokit.rest.git.deleteRef({ owner: gh.owner, repo: gh.repo, ref: `heads/${branch}` });
+    return { deleted: true };
+  } catch (error) {
+    if (githubStatus(error) === 422 && /does not exist/i.test(githubMessage(error))) return { deleted: false };
+    if (githubStatus(error) === 404) return { deleted: false };
+    throw error;
+  }
+}
+
+/** A file's text and blob sha on a branch; undefined when absent. */
+export async function readFile(gh: GitHubClient, path: string, ref: string): Promise<{ text: string; sha: string } | undefined> {
+  try {
+    const res = await gh.octokit.rest.repos.getContent({ owner: gh.owner, repo: gh.repo, path, ref });
+    const data = res.data as { type?: string; content?: string; sha?: string; encoding?: string };
+    if (Array.isArray(res.data) || data.type !== "file" || data.sha === undefined) return undefined;
+    return { text: Buffer.from(data.content ?? "", "base64").toString("utf8"), sha: data.sha };
+  } catch (error) {
+    if (githubStatus(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Writes a file as a commit on `branch`, guarded by the blob sha last read (a 409 means someone wrote in between). */
+export async function writeFile(
+  gh: GitHubClient,
+  input: { path: string; branch: string; text: string; message: string; sha?: string },
+): Promise<{ commit: string }> {
+  const res = await gh.octokit.rest.repos.createOrUpdateFileContents({
+    owner: gh.owner,
+    repo: gh.repo,
+    path: input.path,
+    branch: input.branch,
+    message: input.message,
+    content: Buffer.from(input.text, "utf8").toString("base64"),
+    ...(input.sha ? { sha: input.sha } : {}),
+  });
+  return { commit: res.data.commit.sha ?? "" };
+}
+
+/** Branches under a prefix ("release/hotfix-") with their head commit's date. */
+export async function branchesWithDates(
+  gh: GitHubClient,
+  prefix: string,
+): Promise<Array<{ name: string; sha: string; date: Date | null }>> {
+  let refs: Array<{ ref: string; object: { sha: string } }>;
+  try {
+    refs = (await gh.octokit.rest.git.listMatchingRefs({ owner: gh.owner, repo: gh.repo, ref: `heads/${prefix}` })).data;
+  } catch (error) {
+    if (githubStatus(error) === 404) return [];
+    throw error;
+  }
+  const out: Array<{ name: string; sha: string; date: Date | null }> = [];
+  for (const ref of refs) {
+    const commit = await gh.octokit.rest.repos.getCommit({ owner: gh.owner, repo: gh.repo, ref: ref.object.sha });
+    const when = commit.data.commit.committer?.date ?? commit.data.commit.author?.date;
+    out.push({ name: ref.ref.replace(/^refs\/heads\//, ""), sha: ref.object.sha, date: when ? new Date(when) : null });
+  }
+  return out;
+}

@@ -1,0 +1,29 @@
+// `/hotfix deployed staging|production [sha] [reason]`: a deployment recorded
+// by hand, when GitHub's deployment webhooks are not wired.
+import { isShaLike } from "../../domain/release.js";
+import { short } from "../../domain/render/release-lane.js";
+import { recordManualDeployment } from "../../workflows/deploy.js";
+import type { Verb } from "./registry.js";
+import { inWarRoom } from "./war-room.js";
+
+export const deployedVerb: Verb = {
+  name: "deployed",
+  usage: "deployed staging|production [sha] [reason]",
+  summary: "record a deploy by hand: staging starts the UAT clock, production the stability window",
+  where: "war room",
+  run: inWarRoom(async ({ args, reply, ctx, command }, incident) => {
+    const [environment, maybeSha, ...rest] = args;
+    if (!environment) return reply("Usage: `/hotfix deployed staging|production [sha] [reason]`");
+    const sha = maybeSha && isShaLike(maybeSha) ? maybeSha : undefined;
+    const reason = [...(sha || !maybeSha ? [] : [maybeSha]), ...rest].join(" ");
+    const recorded = await recordManualDeployment(
+      ctx,
+      incident,
+      { environment, ...(sha ? { sha } : {}), ...(reason ? { reason } : {}) },
+      command.user_id,
+    );
+    await reply(
+      `:ship: Recorded: \`${short(recorded.sha)}\` deployed to ${recorded.environment}. It is on the timeline and in the war room.`,
+    );
+  }),
+};

@@ -1,0 +1,252 @@
+// Deployments (runbook 003's deployment log: time, commit, deployer, reason),
+// from GitHub's webhooks or `/hotfix deployed staging|production [sha]`.
+// A staging deploy starts the UAT clock (stagingDeployedAt); a production
+// deploy starts the stability window (stabilityEndsAt) and moves the incident
+// to monitoring. Each is one Deployment row and one timeline event, written
+// with the incident's change; a redelivered webhook is recorded once.
+import { durationMs } from "../config.js";
+import { humanDuration } from "../domain/duration.js";
+import { incidentLabel } from "../domain/names.js";
+import { canMove, isOpen, type PhaseName } from "../domain/phase.js";
+import { classifyEnvironment, type EnvironmentClass, isShaLike } from "../domain/release.js";
+import { dateToken, escapeMrkdwn } from "../domain/render/block-kit.js";
+import { deploymentLine, short } from "../domain/render/release-lane.js";
+import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
+import type { Db } from "../store/prisma.js";
+import { recordEvent } from "../store/timeline.js";
+import type { WorkflowContext } from "./context.js";
+import { addEffects, queueSync } from "./declare.js";
+import { RefusedError } from "./incident-updates.js";
+import { slackName, stamp } from "./lane-support.js";
+
+export const STABILITY_QUEUE = "lane.stability";
+
+export interface StabilityJob {
+  incidentId: string;
+  endsAt: string;
+}
+
+export interface DeploymentInput {
+  environment: string;
+  /** GitHub's production_environment flag, when it says. */
+  productionFlag?: boolean;
+  sha: string;
+  /** GitHub login, or a Slack mention for a manual record. */
+  deployer: string;
+  reason: string | null;
+  /** success | failure | error | merged */
+  status: string;
+  source: "webhook" | "manual";
+  /** deployment_status:<id> or pull_request:<id>: a redelivery carries the same one. */
+  externalId?: string;
+  /** X-GitHub-Delivery, kept on the timeline for audit (a redelivery repeats it and the externalId). */
+  deliveryId?: string;
+  occurredAt: Date;
+  url?: string | null;
+  actor?: string | null;
+  /** A merged pull request into the hotfix branch: its merge commit becomes the fix commit. */
+  fixCommit?: boolean;
+}
+
+export interface DeploymentOutcome {
+  recorded: boolean;
+  environment: EnvironmentClass | "pull_request";
+}
+
+/** The open incident a deployment or pull request belongs to: by branch, tag or commit. */
+export async function findIncidentForCommit(db: Db, where: { sha?: string | null; refs: string[] }): Promise<IncidentWithRoles | null> {
+  const refs = where.refs.filter(Boolean);
+  const or = [
+    ...(refs.length ? [{ hotfixBranch: { in: refs } }, { releaseTag: { in: refs } }] : []),
+    ...(where.sha ? [{ fixSha: where.sha }] : []),
+    {
+      milestones: {
+        some: {
+          kind: { not: "parent" },
+          OR: [...(where.sha ? [{ sha: where.sha }] : []), ...(refs.length ? [{ tag: { in: refs } }] : [])],
+        },
+      },
+    },
+  ];
+  return db.incident.findFirst({
+    where: { completedAt: null, phase: { not: "closed" }, OR: or },
+    orderBy: { declaredAt: "desc" },
+    include: { roles: true },
+  });
+}
+
+/** Records one deployment (or merged pull request); false when this delivery was recorded before. */
+export async function recordDeployment(
+  ctx: WorkflowContext,
+  incident: IncidentWithRoles,
+  input: DeploymentInput,
+): Promise<DeploymentOutcome> {
+  const { policy } = ctx.config;
+  const isPull = input.environment === "pull_request";
+  const env: EnvironmentClass | "pull_request" = isPull ? "pull_request" : classifyEnvironment(input.environment, input.productionFlag);
+  const success = input.status === "success";
+  const windowMs = durationMs(policy.stability.window);
+  const s = stamp(ctx.now());
+  const recorded = await ctx.prisma.$transaction(async (tx) => {
+    const { count } = await tx.deployment.createMany({
+      data: [
+        {
+          incidentId: incident.id,
+          environment: input.environment,
+          sha: input.sha,
+          deployer: input.deployer,
+          reason: input.reason,
+          status: input.status,
+          source: input.source,
+          externalId: input.externalId ?? null,
+          occurredAt: input.occurredAt,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    if (count === 0) return false;
+    const current = await tx.incident.findUniqueOrThrow({ where: { id: incident.id } });
+    const phase = current.phase as PhaseName;
+    const data: Record<string, unknown> = {};
+    let movedTo: PhaseName | undefined;
+    // Deploying the parent release again is a rollback: logged, but it starts no clock.
+    const rollback = !isPull && current.parentSha !== null && current.parentSha.startsWith(input.sha);
+    const counts = success && !rollback;
+    if (counts && env === "staging" && !current.stagingDeployedAt) data.stagingDeployedAt = input.occurredAt;
+    if (counts && env === "staging" && ["declared", "preparing", "fixing"].includes(phase) && canMove(phase, "deploying"))
+      movedTo = "deploying";
+    let stabilityEndsAt: Date | undefined;
+    if (counts && env === "production") {
+      stabilityEndsAt = new Date(input.occurredAt.getTime() + windowMs);
+      data.productionDeployedAt = input.occurredAt;
+      data.stabilityEndsAt = stabilityEndsAt;
+      if (isOpen(phase) && phase !== "monitoring" && canMove(phase, "monitoring")) movedTo = "monitoring";
+    }
+    if (input.fixCommit && (!current.releaseTag || current.rolledBackAt)) data.fixSha = input.sha;
+    if (movedTo) data.phase = movedTo;
+    if (Object.keys(data).length) await tx.incident.update({ where: { id: incident.id }, data });
+    const line = `${deploymentLine({ ...input, occurredAt: input.occurredAt })}${rollback ? ` (the parent release ${current.parentTag ?? ""}: a rollback)` : ""}`;
+    await recordEvent(tx, {
+      incidentId: incident.id,
+      kind: isPull ? "pull_request_merged" : success ? "deployed" : "deployment_failed",
+      summary: line,
+      actor: input.actor ?? null,
+      occurredAt: input.occurredAt,
+      data: {
+        environment: input.environment,
+        class: env,
+        sha: input.sha,
+        deployer: input.deployer,
+        reason: input.reason,
+        status: input.status,
+        source: input.source,
+        rollback,
+        externalId: input.externalId ?? null,
+        deliveryId: input.deliveryId ?? null,
+        url: input.url ?? null,
+      },
+    });
+    if (movedTo) {
+      await recordEvent(tx, {
+        incidentId: incident.id,
+        kind: "phase_changed",
+        summary: `Phase ${phase} -> ${movedTo}: ${env} deploy of ${short(input.sha)}`,
+        occurredAt: input.occurredAt,
+        data: { from: phase, to: movedTo },
+      });
+    }
+    const text = rollback
+      ? `:rewind: Deployed \`${short(input.sha)}\`, the parent release ${current.parentTag ?? ""}, to *${input.environment}* by ${input.source === "manual" && input.actor ? `<@${input.actor}>` : `\`${escapeMrkdwn(input.deployer)}\``}: it runs the release from before the hotfix again.`
+      : deploymentMessage(incident, input, env, stabilityEndsAt, !current.stagingDeployedAt && env === "staging" && counts);
+    await addEffects(tx, incident.id, [
+      { key: `post:deploy:${s}`, params: { text } },
+      ...(Object.keys(data).length ? [{ key: `card-refresh:deploy-${s}` }] : []),
+    ]);
+    if (stabilityEndsAt) {
+      const job: StabilityJob = { incidentId: incident.id, endsAt: stabilityEndsAt.toISOString() };
+      await ctx.jobs.send(STABILITY_QUEUE, job, { tx, startAfter: stabilityEndsAt, singletonKey: `${incident.id}:${job.endsAt}` });
+    }
+    await queueSync(ctx, tx, incident.id);
+    return true;
+  });
+  return { recorded, environment: env };
+}
+
+function deploymentMessage(
+  incident: IncidentWithRoles,
+  input: DeploymentInput,
+  env: EnvironmentClass | "pull_request",
+  stabilityEndsAt: Date | undefined,
+  uatClock: boolean,
+): string {
+  const who = input.source === "manual" && input.actor ? `<@${input.actor}>` : `\`${escapeMrkdwn(input.deployer)}\``;
+  const link = input.url ? ` (<${input.url}|details>)` : "";
+  const reason = input.reason ? `: ${escapeMrkdwn(input.reason)}` : "";
+  if (env === "pull_request")
+    return `:twisted_rightwards_arrows: Pull request merged by ${who}${reason}, merge commit \`${short(input.sha)}\`${link}.`;
+  if (input.status !== "success")
+    return `:x: Deploy of \`${short(input.sha)}\` to *${input.environment}* ${input.status}, by ${who}${reason}${link}.`;
+  const base = `:ship: Deployed \`${short(input.sha)}\` to *${input.environment}* by ${who}${reason}${link}.`;
+  if (env === "production" && stabilityEndsAt) {
+    return `${base} ${incidentLabel(incident.number)} is now monitoring; the stability window ends ${dateToken(stabilityEndsAt, stabilityEndsAt.toISOString())}, then \`/hotfix complete\`.`;
+  }
+  if (uatClock) return `${base} The UAT clock starts now.`;
+  return base;
+}
+
+/** `/hotfix deployed staging|production [sha] [reason]`: a deployment recorded by hand. */
+export async function recordManualDeployment(
+  ctx: WorkflowContext,
+  incident: IncidentWithRoles,
+  input: { environment: string; sha?: string; reason?: string },
+  actor: string,
+): Promise<{ sha: string; environment: string }> {
+  if (incident.completedAt) throw new RefusedError("This hotfix was completed; deployments are no longer recorded on it.");
+  if (incident.phase === "closed") throw new RefusedError("The incident is closed.");
+  const env = classifyEnvironment(input.environment);
+  if (env === "other") throw new RefusedError("Usage: `/hotfix deployed staging|production [sha] [reason]`");
+  const given = input.sha?.toLowerCase();
+  if (given !== undefined && !isShaLike(given)) throw new RefusedError(`\`${input.sha}\` is not a commit sha (7 to 40 hex digits).`);
+  const sha = given ?? incident.fixSha;
+  if (!sha) throw new RefusedError("Which commit? No release yet, so name it: `/hotfix deployed staging <sha>`.");
+  await recordDeployment(ctx, incident, {
+    environment: env,
+    sha,
+    // A name, not a Slack mention: the log ends up in CHANGELOG.md too.
+    deployer: await slackName(ctx, actor),
+    reason: input.reason?.trim() || null,
+    status: "success",
+    source: "manual",
+    occurredAt: ctx.now(),
+    actor,
+  });
+  return { sha, environment: env };
+}
+
+/** The stability window ran out: say so once, unless a newer deploy moved it, or the hotfix is over. */
+export async function fireStabilityWindow(ctx: WorkflowContext, job: StabilityJob): Promise<"sent" | "stale"> {
+  const incident = await findIncident(ctx.prisma, job.incidentId);
+  if (!incident || incident.completedAt || incident.rolledBackAt || incident.stabilityEndsAt?.toISOString() !== job.endsAt) return "stale";
+  const window = ctx.config.policy.stability.window;
+  const started = incident.productionDeployedAt;
+  const text =
+    `:hourglass: The ${window} stability window of ${incidentLabel(incident.number)} has passed` +
+    `${started ? ` (${humanDuration(incident.stabilityEndsAt.getTime() - started.getTime())} since the production deploy)` : ""}. ` +
+    "When UAT is done and no blocker is open, `/hotfix complete` merges back, tags and cleans up.";
+  await ctx.prisma.$transaction(async (tx) => {
+    const { count } = await tx.sideEffect.createMany({
+      data: [{ incidentId: incident.id, key: `post:stability:${job.endsAt}`, params: { text } }],
+      skipDuplicates: true,
+    });
+    if (count === 0) return;
+    await recordEvent(tx, {
+      incidentId: incident.id,
+      kind: "stability_window_passed",
+      summary: `Stability window (${window}) passed`,
+      occurredAt: ctx.now(),
+      data: { endsAt: job.endsAt },
+    });
+    await queueSync(ctx, tx, incident.id);
+  });
+  return "sent";
+}

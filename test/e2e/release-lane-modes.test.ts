@@ -1,0 +1,212 @@
+// The release lane under another team's policy (runbook 004's habits): the
+// branch cut at declare and named hotfix/<version>, suffix versions
+// (vX.Y.Z-hotfix.N), the release workflow dispatched instead of a direct
+// release, and merge back with a merge commit, including a real merge
+// conflict (409, reported with what to do, not retried) and its resolution.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EmulatedRepo } from "../../src/sandbox/github/index.js";
+import { settled } from "../support/declare.js";
+import { eventually, type Harness, startHarness } from "../support/harness.js";
+import {
+  answer,
+  click,
+  declared,
+  hotfix,
+  incidentNow,
+  JUSTIFICATION,
+  movableClock,
+  openReleaseForm,
+  roomTexts,
+  saidInRoom,
+  submitRelease,
+  timelineKinds,
+} from "../support/release-lane.js";
+
+const HOUR = 3_600_000;
+const clock = movableClock();
+let h: Harness;
+let repo: EmulatedRepo;
+let v123: string;
+
+beforeAll(async () => {
+  h = await startHarness({
+    github: true,
+    now: clock.now,
+    policy: {
+      github: {
+        branch: "hotfix/{version}",
+        versioning: "suffix",
+        branchOnDeclare: true,
+        releaseWorkflow: "hotfix-release.yml",
+        mergeBack: "merge",
+      },
+      stability: { window: "48h" },
+      warRoom: { archiveOnComplete: false },
+      people: { releaseCaptains: { users: ["U0DAVE"] } },
+    },
+  });
+  if (!h.github) throw new Error("no GitHub emulator");
+  repo = h.github.repo("acme/payments");
+  v123 = repo.mustResolve("v1.2.3").sha;
+  // One hotfix of v1.2.3 was shipped before: the next is hotfix.2.
+  repo.tag("v1.2.3-hotfix.1", v123, { annotated: true, message: "earlier hotfix" });
+});
+
+afterAll(async () => {
+  expect(h.github?.specViolations() ?? []).toEqual([]);
+  await h?.close();
+});
+
+async function branchOf(incidentId: string): Promise<string> {
+  return eventually(async () => {
+    const incident = await incidentNow(h, incidentId);
+    expect(incident.hotfixBranch).toBeTruthy();
+    return incident.hotfixBranch as string;
+  });
+}
+
+async function deployAndWait(room: string, sha: string) {
+  await hotfix(h, room, `deployed production ${sha}`, "U0BOB");
+  await settled(h.db.prisma);
+  clock.advance(49 * HOUR);
+}
+
+describe("branch at declare, suffix versions, release workflow", () => {
+  let incidentId: string;
+  let room: string;
+  let fix: string;
+
+  it("cuts hotfix/<next version> from the parent as soon as the war room opens", async () => {
+    const incident = await declared(h, { title: "Auth tokens expire early" });
+    incidentId = incident.id;
+    room = incident.warRoomChannelId;
+    expect(await branchOf(incidentId)).toBe("hotfix/v1.2.3-hotfix.2");
+    await saidInRoom(h, room, /Hotfix branch .*hotfix\/v1\.2\.3-hotfix\.2.* created from \*v1\.2\.3\*.*Created at declare, per policy/s);
+    expect(repo.branch("hotfix/v1.2.3-hotfix.2")?.sha).toBe(v123);
+    expect(await timelineKinds(h, incidentId)).toEqual(expect.arrayContaining(["branch_requested", "branch_created"]));
+    // Exactly once, however many times the outbox runs.
+    await settled(h.db.prisma);
+    expect(await h.db.prisma.sideEffect.count({ where: { incidentId, key: { startsWith: "gh-branch:" } } })).toBe(1);
+  });
+
+  it("dispatches the release workflow with runbook 004's inputs instead of releasing", async () => {
+    fix = repo.commit({
+      branch: "hotfix/v1.2.3-hotfix.2",
+      message: "fix: token expiry",
+      files: { "src/auth.ts": "export const ttl = 3600;\n" },
+    });
+    const view = await openReleaseForm(h, room);
+    const blocks = JSON.stringify(view.blocks);
+    expect(blocks).toContain('"initial_value":"v1.2.3-hotfix.2"');
+    expect(blocks).toContain("suffix, hotfix #2 on this parent");
+    expect(blocks).toContain("dispatches `hotfix-release.yml`");
+    await submitRelease(h, view.id, {
+      version: "v1.2.3-hotfix.2",
+      commit: fix,
+      parent: "v1.2.3",
+      justification: JUSTIFICATION,
+      ticket: "https://issues.example.com/SEC-1234",
+      risk: "high",
+    });
+    await saidInRoom(h, room, /release workflow .*hotfix-release\.yml.* dispatched on `hotfix\/v1\.2\.3-hotfix\.2`/);
+    expect(repo.dispatches).toHaveLength(1);
+    expect(repo.dispatches[0]).toMatchObject({
+      ref: "hotfix/v1.2.3-hotfix.2",
+      sha: fix,
+      inputs: {
+        version: "1.2.3-hotfix.2",
+        commit_sha: fix,
+        parent_tag: "v1.2.3",
+        justification: JUSTIFICATION,
+        ticket_url: "https://issues.example.com/SEC-1234",
+        risk_level: "high",
+      },
+    });
+    expect(repo.dispatches[0]?.workflow.path).toBe(".github/workflows/hotfix-release.yml");
+    // The workflow makes the tag and the release, not the bot.
+    expect(repo.tag("v1.2.3-hotfix.2")).toBeUndefined();
+    const incident = await incidentNow(h, incidentId);
+    expect(incident).toMatchObject({ version: "1.2.3-hotfix.2", releaseTag: "v1.2.3-hotfix.2", fixSha: fix });
+    expect(await timelineKinds(h, incidentId)).toContain("release_dispatched");
+  });
+
+  it("rolls back the release the workflow published, pointing at the next suffix version", async () => {
+    // What the release workflow does once approved.
+    repo.release({ tag: "v1.2.3-hotfix.2", target: fix, prerelease: false, body: "Hotfix release." });
+    await hotfix(h, room, "rollback", "U0BOB");
+    const preview = await answer(h, room, "U0BOB", "Roll back v1.2.3-hotfix.2");
+    await click(h, preview, "lane_rollback_confirm");
+    await saidInRoom(h, room, "is now a *pre-release*");
+    const release = repo.release("v1.2.3-hotfix.2");
+    expect(release?.prerelease).toBe(true);
+    expect(release?.body).toContain("**WARNING: This release has been rolled back. See v1.2.3-hotfix.3 for fix.**");
+  });
+});
+
+describe("merge back with the merges API", () => {
+  it("merges with a merge commit when there is no conflict", async () => {
+    const incident = await declared(h, { title: "Ledger rounding", commanderId: "U0BOB" });
+    const room = incident.warRoomChannelId;
+    const branch = await branchOf(incident.id);
+    await saidInRoom(h, room, "is protected");
+    const fix = repo.commit({ branch, message: "fix: ledger rounding", files: { "src/rounding.ts": "export const mode = 'half-up';\n" } });
+    await deployAndWait(room, fix);
+    // A release captain named in the policy.
+    await hotfix(h, room, "complete", "U0DAVE");
+    await saidInRoom(h, room, /complete\*: the hotfix merged into `main`/);
+    const main = repo.branch("main")?.sha ?? "";
+    expect(repo.isAncestor(fix, main)).toBe(true);
+    expect(repo.calls({ operationId: "repos/merge", status: 201 })).toHaveLength(1);
+    // The merge commit has two parents (main before, the hotfix branch); CHANGELOG.md was committed on top.
+    const merge = repo.log("v1.2.3", "main").find((c) => c.parents.length === 2);
+    expect(merge?.parents).toContain(fix);
+    expect(repo.branch(branch)).toBeUndefined();
+    expect(h.slack.channel(room)?.isArchived).toBe(false);
+    expect((await incidentNow(h, incident.id)).completedAt).toBeTruthy();
+  });
+
+  it("reports a merge conflict (409) in the war room with what to do, does not retry it, and finishes after the conflict is resolved", async () => {
+    const incident = await declared(h, { title: "Version bump clash", commanderId: "U0BOB" });
+    const room = incident.warRoomChannelId;
+    const branch = await branchOf(incident.id);
+    await saidInRoom(h, room, "is protected");
+    // main changed package.json since v1.2.3 (1.3.0-rc.1); the fix changes the same line.
+    const fix = repo.commit({
+      branch,
+      message: "fix: bump to 1.2.4",
+      files: { "package.json": '{\n  "name": "payments",\n  "version": "1.2.4"\n}\n' },
+    });
+    await deployAndWait(room, fix);
+    const mergesBefore = repo.calls({ operationId: "repos/merge" }).length;
+    await hotfix(h, room, "complete", "U0BOB");
+    const said = await saidInRoom(h, room, "Merge back blocked");
+    expect(said).toContain(`\`${branch}\` conflicts with \`main\` (GitHub: 409 Merge conflict)`);
+    expect(said).toContain("Not retried");
+    expect(said).toContain(`git merge origin/${branch}`);
+    expect(said).toContain("run `/hotfix complete` again");
+    await settled(h.db.prisma);
+    const merges = repo.calls({ operationId: "repos/merge" }).slice(mergesBefore);
+    expect(merges.map((c) => c.status)).toEqual([409]);
+    expect(repo.branch(branch)).toBeTruthy();
+    expect((await incidentNow(h, incident.id)).completedAt).toBeNull();
+    expect(await timelineKinds(h, incident.id)).toContain("merge_back_conflict");
+    // Not a failed step: a conflict is an outcome that needs a person, said once.
+    expect(await h.db.prisma.sideEffect.count({ where: { incidentId: incident.id, status: "failed" } })).toBe(0);
+    expect(roomTexts(h, room).filter((t) => t.includes("Merge back blocked"))).toHaveLength(1);
+
+    // Someone resolves it in a pull request and merges it into main.
+    const resolved = repo.commit({
+      branch: "main",
+      parents: ["main", branch],
+      message: `Merge ${branch} into main (conflict resolved)`,
+      files: { "package.json": '{\n  "name": "payments",\n  "version": "1.3.0-rc.2"\n}\n' },
+    });
+    await hotfix(h, room, "complete", "U0BOB");
+    await saidInRoom(h, room, /complete\*: the hotfix was already in `main`/);
+    expect(repo.isAncestor(resolved, "main")).toBe(true);
+    expect(repo.calls({ operationId: "repos/merge" }).slice(mergesBefore)).toHaveLength(1);
+    expect(repo.branch(branch)).toBeUndefined();
+    expect(repo.file("main", "CHANGELOG.md")).toContain("Version bump clash");
+    expect((await incidentNow(h, incident.id)).completedAt).toBeTruthy();
+  });
+});
