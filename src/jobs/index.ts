@@ -1,9 +1,8 @@
 // Every durable job the product runs, defined in one place.
 
-import { ensureBranchOnDeclare } from "../workflows/branch.js";
 import type { WorkflowContext } from "../workflows/context.js";
-import { SYNC_QUEUE } from "../workflows/declare.js";
 import { fireStabilityWindow, STABILITY_QUEUE, type StabilityJob } from "../workflows/deploy.js";
+import { SYNC_QUEUE } from "../workflows/outbox.js";
 import { RELEASE_LANE_EFFECTS } from "../workflows/release-effects.js";
 import { fireSlaReminder, SLA_QUEUE, type SlaReminderJob } from "../workflows/sla.js";
 import { WAR_ROOM_EFFECTS } from "../workflows/war-room.js";
@@ -30,8 +29,6 @@ export function defineJobs(queue: JobQueue, ctx: WorkflowContext, options: JobOp
     expireInSeconds: 120,
     concurrency: 8,
     async handler({ incidentId }) {
-      // policy github.branchOnDeclare: the hotfix branch joins a new incident's outbox (once).
-      await ensureBranchOnDeclare(ctx, incidentId);
       const report = await runIncidentEffects(ctx, incidentId, effects, options.effectLeaseMs ? { leaseMs: options.effectLeaseMs } : {});
       const pending = pendingError(report);
       ctx.metrics.jobRuns.inc({ queue: SYNC_QUEUE, outcome: pending ? "retry" : "done" });

@@ -22,9 +22,9 @@ import type { IncidentWithRoles } from "../store/incidents.js";
 import type { Tx } from "../store/timeline.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
-import { addEffects, queueSync } from "./declare.js";
 import { RefusedError } from "./incident-updates.js";
 import { githubForEffect, githubOrRefuse, onGitHub, recordOnce, requireActive, sayOnce, stamp, stampOf } from "./lane-support.js";
+import { addEffects, queueSync } from "./outbox.js";
 
 export type ParentSource = "named" | "highest-tag" | "latest-release";
 
@@ -192,38 +192,22 @@ async function addBranchEffects(tx: Tx, incidentId: string, s: string, params: R
 }
 
 /**
- * `github.branchOnDeclare`: queue the branch for a newly declared incident,
- * once. Called by the outbox job before it runs the incident's effects (the
- * declare workflow stays GitHub-free); idempotent by its effect key.
+ * `github.branchOnDeclare`: the hotfix branch joins a new incident's outbox
+ * in the declare transaction itself (it runs once the war room exists).
  */
-export async function ensureBranchOnDeclare(ctx: WorkflowContext, incidentId: string): Promise<boolean> {
+export async function queueBranchOnDeclare(ctx: WorkflowContext, tx: Tx, incidentId: string): Promise<void> {
   const { policy } = ctx.config;
-  if (!policy.github.branchOnDeclare || !ctx.github) return false;
-  return ctx.prisma.$transaction(async (tx) => {
-    const incident = await tx.incident.findUnique({
-      where: { id: incidentId },
-      select: { hotfixBranch: true, completedAt: true, phase: true },
-    });
-    if (!incident || incident.hotfixBranch || incident.completedAt || incident.phase === "resolved" || incident.phase === "closed")
-      return false;
-    const already = await tx.sideEffect.count({ where: { incidentId, key: { startsWith: "gh-branch:" } } });
-    if (already > 0) return false;
-    const { count } = await tx.sideEffect.createMany({
-      data: [
-        { incidentId, key: "gh-branch:declare", params: { auto: true, protect: policy.github.protectBranch } },
-        { incidentId, key: "gh-protect:declare", params: { protect: policy.github.protectBranch } },
-      ],
-      skipDuplicates: true,
-    });
-    if (count === 0) return false;
-    await recordEvent(tx, {
-      incidentId,
-      kind: "branch_requested",
-      summary: "Hotfix branch requested automatically at declare (policy github.branchOnDeclare)",
-      occurredAt: ctx.now(),
-      data: { auto: true },
-    });
-    return true;
+  if (!policy.github.branchOnDeclare || !ctx.github) return;
+  await addEffects(tx, incidentId, [
+    { key: "gh-branch:declare", params: { auto: true, protect: policy.github.protectBranch } },
+    { key: "gh-protect:declare", params: { protect: policy.github.protectBranch } },
+  ]);
+  await recordEvent(tx, {
+    incidentId,
+    kind: "branch_requested",
+    summary: "Hotfix branch requested automatically at declare (policy github.branchOnDeclare)",
+    occurredAt: ctx.now(),
+    data: { auto: true },
   });
 }
 

@@ -12,7 +12,9 @@ import { slaDeadline } from "../domain/severity.js";
 import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
 import { Prisma } from "../store/prisma.js";
 import { recordEvent, type Tx } from "../store/timeline.js";
+import { queueBranchOnDeclare } from "./branch.js";
 import type { WorkflowContext } from "./context.js";
+import { addEffects, queueSync } from "./outbox.js";
 import { scheduleSlaReminders } from "./sla.js";
 
 export interface DeclareInput extends ValidDeclare {
@@ -27,24 +29,6 @@ export interface DeclareInput extends ValidDeclare {
 export interface DeclareResult {
   incident: IncidentWithRoles;
   created: boolean;
-}
-
-export const SYNC_QUEUE = "incident.sync";
-
-/** Queue the run of an incident's outbox inside the caller's transaction. */
-export async function queueSync(ctx: WorkflowContext, tx: Tx, incidentId: string): Promise<void> {
-  await ctx.jobs.send(SYNC_QUEUE, { incidentId }, { tx });
-}
-
-export async function addEffects(
-  tx: Tx,
-  incidentId: string,
-  effects: Array<{ key: string; params?: Prisma.InputJsonValue }>,
-): Promise<void> {
-  await tx.sideEffect.createMany({
-    data: effects.map((e) => ({ incidentId, key: e.key, params: e.params ?? {} })),
-    skipDuplicates: true,
-  });
 }
 
 export async function declareIncident(ctx: WorkflowContext, input: DeclareInput): Promise<DeclareResult> {
@@ -134,6 +118,7 @@ export async function declareIncident(ctx: WorkflowContext, input: DeclareInput)
           },
         },
       ]);
+      await queueBranchOnDeclare(ctx, tx, incident.id);
       await queueSync(ctx, tx, incident.id);
       await scheduleSlaReminders(ctx, tx, incident.id, input.startedAt, deadline);
       return incident.id;

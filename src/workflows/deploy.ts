@@ -15,9 +15,9 @@ import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
 import type { Db } from "../store/prisma.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
-import { addEffects, queueSync } from "./declare.js";
 import { RefusedError } from "./incident-updates.js";
 import { slackName, stamp } from "./lane-support.js";
+import { addEffects, queueSync } from "./outbox.js";
 
 export const STABILITY_QUEUE = "lane.stability";
 

@@ -11,7 +11,7 @@ import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
 import type { Role } from "../store/prisma.js";
 import { recordEvent, slackTsToDate, type Tx } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
-import { addEffects, queueSync } from "./declare.js";
+import { addEffects, queueSync } from "./outbox.js";
 import { scheduleSlaReminders } from "./sla.js";
 
 export class RefusedError extends Error {}

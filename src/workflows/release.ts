@@ -28,7 +28,6 @@ import type { Db, Prisma } from "../store/prisma.js";
 import { recordEvent, type Tx } from "../store/timeline.js";
 import { findParentRelease, type ParentRelease, parentNotFound } from "./branch.js";
 import type { WorkflowContext } from "./context.js";
-import { addEffects, queueSync } from "./declare.js";
 import { RefusedError } from "./incident-updates.js";
 import {
   githubForEffect,
@@ -41,6 +40,7 @@ import {
   stamp,
   stampOf,
 } from "./lane-support.js";
+import { addEffects, queueSync } from "./outbox.js";
 
 // ------------------------------------------------------------------ waivers
 

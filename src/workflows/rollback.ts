@@ -13,9 +13,9 @@ import type { IncidentWithRoles } from "../store/incidents.js";
 import type { Milestone } from "../store/prisma.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
-import { addEffects, queueSync } from "./declare.js";
 import { RefusedError } from "./incident-updates.js";
 import { githubForEffect, githubOrRefuse, onGitHub, recordOnce, requireActive, sayOnce, stamp } from "./lane-support.js";
+import { addEffects, queueSync } from "./outbox.js";
 
 export interface RollbackPreview {
   tag: string;

@@ -10,9 +10,9 @@ import { type EffectDefinition, PermanentEffectError } from "../jobs/side-effect
 import type { IncidentWithRoles } from "../store/incidents.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
-import { addEffects, queueSync } from "./declare.js";
 import { RefusedError } from "./incident-updates.js";
 import { githubForEffect, githubOrRefuse, onGitHub, recordOnce, requireActive, sayOnce, stamp } from "./lane-support.js";
+import { addEffects, queueSync } from "./outbox.js";
 
 const KIND_WORDS: Record<MilestoneKind, string> = {
   prep: "pre-deployment rollback point (after QA sign-off)",

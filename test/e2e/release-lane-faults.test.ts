@@ -68,8 +68,12 @@ describe("5xx mid-way", () => {
     await hotfix(h, room, "tag before-fix");
     await saidInRoom(h, room, "milestone/before-fix", 30_000);
     expect(fault?.hits).toBe(5);
-    const step = await h.db.prisma.sideEffect.findFirst({ where: { incidentId: incident.id, key: { startsWith: "gh-tag:" } } });
-    expect(step?.status).toBe("done");
+    // The war-room message is part of the step; the step is recorded done right after it.
+    const step = await eventually(async () => {
+      const found = await h.db.prisma.sideEffect.findFirst({ where: { incidentId: incident.id, key: { startsWith: "gh-tag:" } } });
+      expect(found?.status).toBe("done");
+      return found;
+    });
     expect(step?.attempts).toBeGreaterThanOrEqual(2);
     expect(repo.tag("milestone/before-fix")).toMatchObject({ annotated: true });
     expect(

@@ -52,7 +52,7 @@ export async function declareViaSlack(slack: SlackEmulator, options: DeclareOpti
 }
 
 /** Waits until every war-room step of every incident is done (or failed). */
-export async function settled(prisma: Db, timeoutMs = 20_000): Promise<void> {
+export async function settled(prisma: Db, timeoutMs = 40_000): Promise<void> {
   await eventually(
     async () => {
       const open = await prisma.sideEffect.count({ where: { status: { in: ["pending", "running"] } } });
