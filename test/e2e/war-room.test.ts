@@ -165,3 +165,50 @@ describe("App Home", () => {
     expect(text).toContain("Card payments declined");
   });
 });
+
+describe("the card's buttons", () => {
+  it("Status answers only the person who pressed it; Post an update goes out like /hotfix update", async () => {
+    await declareViaSlack(h.slack, { title: "Queue backlog", values: { severity: "P1", commander: "U0DAVE" } });
+    await settled(h.db.prisma);
+    const inc = await h.db.prisma.incident.findFirstOrThrow({ where: { title: "Queue backlog" } });
+    const room = inc.warRoomChannelId ?? "";
+    const card = h.slack.pins(room)[0]?.message;
+    expect(JSON.stringify(card?.blocks)).toContain("card_status");
+
+    const status = await h.slack.blockAction({
+      userId: "U0ERIN",
+      channelId: room,
+      messageTs: inc.cardTs ?? "",
+      actionId: "card_status",
+      value: inc.id,
+    });
+    expect(status.status).toBe(200);
+    await eventually(() =>
+      expect(h.slack.ephemerals({ user: "U0ERIN", channel: room }).some((e) => e.text.includes(`HF-${inc.number} P1: Queue backlog`))).toBe(
+        true,
+      ),
+    );
+    // The card itself is untouched.
+    expect(h.slack.pins(room)[0]?.message?.text).toBe(card?.text);
+
+    const press = await h.slack.blockAction({
+      userId: "U0DAVE",
+      channelId: room,
+      messageTs: inc.cardTs ?? "",
+      actionId: "card_update",
+      value: inc.id,
+    });
+    const viewId = await eventually(() => {
+      const call = h.slack.calls("views.open").find((c) => c.params.trigger_id === press.triggerId && c.response.ok === true);
+      const id = (call?.response.view as { id?: string } | undefined)?.id;
+      if (!id) throw new Error("no update form yet");
+      return id;
+    });
+    const empty = await h.slack.submitView({ viewId, userId: "U0DAVE", values: { text: { value: "  " } }, skipClientValidation: true });
+    expect(empty.body).toMatchObject({ response_action: "errors" });
+    await h.slack.submitView({ viewId, userId: "U0DAVE", values: { text: { value: "Consumers scaled to 40; backlog draining." } } });
+    await settled(h.db.prisma);
+    expect(h.slack.messages(room).filter((m) => m.text.includes("backlog draining"))).toHaveLength(1);
+    expect(h.slack.messages("C0INCIDENTS").filter((m) => m.text.includes("backlog draining"))).toHaveLength(1);
+  });
+});

@@ -14,9 +14,13 @@ import {
   escapeMrkdwn,
   header,
   mrkdwn,
+  plain,
   section,
   userMention,
 } from "./block-kit.js";
+
+export const CARD_STATUS = "card_status";
+export const CARD_UPDATE = "card_update";
 
 export const PHASE_LABEL: Record<string, string> = {
   declared: "Declared",
@@ -77,6 +81,15 @@ export function incidentCard(incident: IncidentWithRoles, policy: Policy, now: D
   if (impact.length) blocks.push(section(impact.join("\n")));
   if (links.length) blocks.push(context(links.join("  ·  ")));
   blocks.push(divider());
+  // One tap instead of remembering a verb: what people do most from the card.
+  blocks.push({
+    type: "actions",
+    block_id: "card_actions",
+    elements: [
+      { type: "button", action_id: CARD_STATUS, text: plain("Status"), value: incident.id },
+      { type: "button", action_id: CARD_UPDATE, text: plain("Post an update"), value: incident.id, style: "primary" },
+    ],
+  });
   blocks.push(context(`\`/hotfix status\` · \`/hotfix update <text>\` · \`/hotfix role comms @someone\` · \`/hotfix help\``));
   return { text: `${incidentTitle(incident)} — commander ${userMention(roleOf(incident, "commander"))}`, blocks };
 }
