@@ -73,7 +73,7 @@ export async function runDemoScenario(demo: Demo, print: (line: string) => void)
   const title = `Card payments failing ${new Date().toISOString().slice(11, 19)}`;
   print(`> alice types: /hotfix declare ${title}`);
   const command = await slack.slashCommand({ userId: "U0ALICE", channelId: "C0ENGPROD", text: `declare ${title}` });
-  print(`  acked in ${command.latencyMs} ms`);
+  print(`  acked in ${command.latencyMs.toFixed(1)} ms`);
   const viewId = await waitFor(() => {
     const call = slack.calls("views.open").find((c) => c.params.trigger_id === command.triggerId && c.response.ok === true);
     return (call?.response.view as { id?: string } | undefined)?.id;
@@ -84,7 +84,7 @@ export async function runDemoScenario(demo: Demo, print: (line: string) => void)
     userId: "U0ALICE",
     values: { severity: { value: "P0" }, commander: { value: "U0BOB" }, impact_users: { value: "All card users" } },
   });
-  print(`  form closed in ${submit.latencyMs} ms`);
+  print(`  form closed in ${submit.latencyMs.toFixed(1)} ms`);
   const incident = await waitFor(async () => {
     const found = await demo.app.ctx.prisma.incident.findFirst({ where: { title }, include: { steps: true } });
     return found?.warRoomChannelId && found.steps.every((s) => s.status === "done" || s.status === "failed") ? found : undefined;
