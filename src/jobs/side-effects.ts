@@ -138,13 +138,32 @@ export async function runIncidentEffects(
       const incident = await findIncident(ctx.prisma, incidentId);
       if (!incident) return report;
       const params = (effect.params ?? {}) as Record<string, unknown>;
+      // Our claim is the attempt number we set: if another worker took the step
+      // over (our lease ran out), its claim bumped it, and our writes below lose.
+      const claimed = { incidentId, key: effect.key, status: "running", attempts: effect.attempts + 1 };
+      // Renew the lease while the step runs: a slow call (retries, a rate-limit
+      // wait) must not look like a dead worker. A crashed worker stops renewing.
+      const heartbeat = setInterval(
+        () => {
+          ctx.prisma.sideEffect
+            .updateMany({ where: claimed, data: { leaseUntil: new Date(ctx.now().getTime() + leaseMs) } })
+            .catch(() => undefined);
+        },
+        Math.max(50, Math.floor(leaseMs / 3)),
+      );
       try {
         const result = await definition.run(ctx, { incident, effect, params, ambiguous: effect.status === "running", results });
         failpoint("unrecorded", effect.key);
-        await ctx.prisma.sideEffect.update({
-          where: { incidentId_key: { incidentId, key: effect.key } },
+        clearInterval(heartbeat);
+        const { count } = await ctx.prisma.sideEffect.updateMany({
+          where: claimed,
           data: { status: "done", result: result as Json, lastError: null, leaseUntil: null },
         });
+        if (count === 0) {
+          log.warn({ effect: effect.key }, "another worker took this step over; its outcome stands");
+          report.waiting.push(effect.key);
+          continue;
+        }
         ctx.metrics.sideEffects.inc({ effect: definition.prefix, outcome: "done" });
         status.set(effect.key, "done");
         results.set(effect.key, result);
@@ -152,16 +171,19 @@ export async function runIncidentEffects(
         progressed = true;
         failpoint("recorded", effect.key);
       } catch (error) {
+        clearInterval(heartbeat);
         const attempts = effect.attempts + 1;
         const giveUp = isPermanent(error) || attempts >= maxAttempts;
         const message = errorText(error);
         log.warn({ effect: effect.key, attempts, err: error }, giveUp ? "side effect failed for good" : "side effect failed; will retry");
         ctx.metrics.sideEffects.inc({ effect: definition.prefix, outcome: giveUp ? "failed" : "retry" });
-        await ctx.prisma.sideEffect.update({
-          where: { incidentId_key: { incidentId, key: effect.key } },
+        const { count } = await ctx.prisma.sideEffect.updateMany({
+          where: claimed,
           data: { status: giveUp ? "failed" : "pending", lastError: message.slice(0, 1000), leaseUntil: null },
         });
-        if (giveUp) {
+        if (count === 0) {
+          report.waiting.push(effect.key);
+        } else if (giveUp) {
           status.set(effect.key, "failed");
           report.failed.push(effect.key);
           await reportFailure(ctx, incident, definition.describe(effect.key, params), message);
