@@ -63,6 +63,8 @@ export interface WaiverFacts {
   hotfixTag: string | null;
   gatesWaived: string[];
   expiresAt: Date;
+  /** When it was filed: with expiresAt, how long it runs (checked against the policy's maxDuration). */
+  createdAt?: Date;
   /** How many distinct approvers signed it. */
   approvals: number;
 }
@@ -72,6 +74,13 @@ export interface WaiverRules {
   hotfixTag: string;
   approvalsRequired: number;
   now: Date;
+  /** The policy's `waivers.maxDuration` per waiver type, in milliseconds; a longer waiver does not count. */
+  maxDurationMs?: Record<string, number>;
+}
+
+function humanSpan(ms: number): string {
+  const hours = ms / 3_600_000;
+  return hours >= 24 && Number.isInteger(hours / 24) ? `${hours / 24}d` : `${Math.round(hours * 10) / 10}h`;
 }
 
 const withoutV = (tag: string) => tag.replace(/^v(?=\d)/, "");
@@ -82,6 +91,11 @@ export function waiverProblems(waiver: WaiverFacts, rules: WaiverRules, gate?: s
   if (waiver.status !== "active") problems.push(`it is ${waiver.status}, not active`);
   if (waiver.expiresAt.getTime() <= rules.now.getTime())
     problems.push(`it expired at ${waiver.expiresAt.toISOString()} (file a new one; do not extend)`);
+  const maxMs = rules.maxDurationMs?.[waiver.type];
+  if (maxMs !== undefined && waiver.createdAt && waiver.expiresAt.getTime() - waiver.createdAt.getTime() > maxMs)
+    problems.push(
+      `it runs ${humanSpan(waiver.expiresAt.getTime() - waiver.createdAt.getTime())}, longer than the ${humanSpan(maxMs)} the policy allows a ${waiver.type} waiver`,
+    );
   if (waiver.approvals < rules.approvalsRequired)
     problems.push(`it has ${waiver.approvals} of the ${rules.approvalsRequired} approvals required`);
   if (!waiver.hotfixTag) problems.push("it names no hotfix tag");

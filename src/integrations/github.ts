@@ -363,7 +363,7 @@ export async function updateRelease(gh: GitHubClient, id: number, changes: { bod
   return releaseInfo(res.data);
 }
 
-/** workflow_dispatch: GitHub queues a run and answers 204 (or the run's ids when asked). */
+/** workflow_dispatch: GitHub queues a run and answers 204 (or the run's ids when asked). Sent once: plugin-retry does not retry it. */
 export async function dispatchWorkflow(
   gh: GitHubClient,
   workflow: string,
@@ -377,6 +377,8 @@ export async function dispatchWorkflow(
     ref,
     inputs,
     return_run_details: true,
+    // Never retried: a 5xx or a timeout may come after GitHub queued the run, and a retry would release twice.
+    request: { retries: 0 },
   });
   const data = (res.data ?? {}) as { workflow_run_id?: number; html_url?: string };
   return {

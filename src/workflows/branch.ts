@@ -23,7 +23,17 @@ import type { Tx } from "../store/timeline.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { RefusedError } from "./incident-updates.js";
-import { githubForEffect, githubOrRefuse, onGitHub, recordOnce, requireActive, sayOnce, stamp, stampOf } from "./lane-support.js";
+import {
+  githubForEffect,
+  githubOrRefuse,
+  lockIncident,
+  onGitHub,
+  recordOnce,
+  requireActive,
+  sayOnce,
+  stamp,
+  stampOf,
+} from "./lane-support.js";
 import { addEffects, queueSync } from "./outbox.js";
 
 export type ParentSource = "named" | "highest-tag" | "latest-release";
@@ -171,6 +181,14 @@ export async function requestBranch(
   const s = stamp(ctx.now());
   const { policy } = ctx.config;
   await ctx.prisma.$transaction(async (tx) => {
+    // Under the incident's lock, again: a double click or two people at once queue one branch.
+    const current = await lockIncident(tx, incident.id);
+    requireActive(current, "cutting a hotfix branch");
+    refuseIfBranched(current);
+    const pending = await tx.sideEffect.count({
+      where: { incidentId: incident.id, key: { startsWith: "gh-branch:" }, status: { in: ["pending", "running"] } },
+    });
+    if (pending > 0) throw new RefusedError("The hotfix branch is being created already; watch the war room.");
     await recordEvent(tx, {
       incidentId: incident.id,
       kind: "branch_requested",

@@ -37,7 +37,7 @@ import type { IncidentWithRoles } from "../store/incidents.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { RefusedError } from "./incident-updates.js";
-import { githubForEffect, githubOrRefuse, onGitHub, recordOnce, sayOnce, stamp, stampOf, warRoomOf } from "./lane-support.js";
+import { githubForEffect, githubOrRefuse, lockIncident, onGitHub, recordOnce, sayOnce, stamp, stampOf, warRoomOf } from "./lane-support.js";
 import { addEffects, queueSync } from "./outbox.js";
 
 /** The commander, the incident's release captain, or anyone the policy names a release captain. */
@@ -52,6 +52,13 @@ export async function mayComplete(ctx: WorkflowContext, incident: IncidentWithRo
     ctx.logger.warn({ err: error, usergroup: captains.usergroup }, "could not read the release captains' user group");
     return false;
   }
+}
+
+/** Refuses anyone but the commander or a release captain: release, rollback and complete change production. */
+export async function requireReleaseCaptain(ctx: WorkflowContext, incident: IncidentWithRoles, actor: string, what: string): Promise<void> {
+  if (await mayComplete(ctx, incident, actor)) return;
+  const commander = incident.roles.find((r) => r.role === "commander")?.userId;
+  throw new RefusedError(`Only the commander${commander ? ` (<@${commander}>)` : ""} or a release captain can ${what}.`);
 }
 
 /** Why completion must wait, from the database (the UAT lane and guardrails fill those tables). */
@@ -79,12 +86,7 @@ export async function completionGates(ctx: WorkflowContext, incident: IncidentWi
 export async function requestCompletion(ctx: WorkflowContext, incident: IncidentWithRoles, actor: string): Promise<void> {
   githubOrRefuse(ctx);
   if (incident.phase === "closed") throw new RefusedError("The incident is closed.");
-  if (!(await mayComplete(ctx, incident, actor))) {
-    const commander = incident.roles.find((r) => r.role === "commander")?.userId;
-    throw new RefusedError(
-      `Only the commander${commander ? ` (<@${commander}>)` : ""} or a release captain can complete the hotfix: it merges into the default branch and deletes the hotfix branch.`,
-    );
-  }
+  await requireReleaseCaptain(ctx, incident, actor, "complete the hotfix: it merges into the default branch and deletes the hotfix branch");
   const running = await ctx.prisma.sideEffect.count({
     where: {
       incidentId: incident.id,
@@ -102,9 +104,30 @@ export async function requestCompletion(ctx: WorkflowContext, incident: Incident
     where: { incidentId: incident.id, status: "success" },
     orderBy: { occurredAt: "desc" },
   });
-  const production = deployments.find((d) => classifyEnvironment(d.environment) === "production");
+  // A deploy of the parent release is a rollback, never the commit to tag as final.
+  const isParent = (sha: string) => incident.parentSha?.startsWith(sha) ?? false;
+  const productionDeploys = deployments.filter((d) => classifyEnvironment(d.environment) === "production");
+  if (productionDeploys[0] && isParent(productionDeploys[0].sha)) {
+    throw new RefusedError(
+      `Not yet: production runs the parent release ${incident.parentTag ?? ""} (\`${short(productionDeploys[0].sha)}\`) again since a rollback. Deploy the fix to production (\`/hotfix deployed production <sha>\`) and let the stability window pass first.`,
+    );
+  }
+  const production = productionDeploys.find((d) => !isParent(d.sha));
   const branch = incident.hotfixBranch as string;
   await ctx.prisma.$transaction(async (tx) => {
+    // Under the incident's lock, again: two `/hotfix complete` at once queue one completion.
+    const current = await lockIncident(tx, incident.id);
+    if (current.phase === "closed" || current.completedAt) throw new RefusedError("The hotfix is completed already.");
+    const underWay = await tx.sideEffect.count({
+      where: {
+        incidentId: incident.id,
+        status: { in: ["pending", "running"] },
+        OR: [{ key: { startsWith: "gh-merge-back:" } }, { key: { startsWith: "lane-complete:" } }],
+      },
+    });
+    if (underWay > 0) throw new RefusedError("Completion is under way already; watch the war room.");
+    if (current.rolledBackAt || current.hotfixBranch !== incident.hotfixBranch || current.fixSha !== incident.fixSha)
+      throw new RefusedError("The incident changed while completing (a rollback, a new release); run `/hotfix complete` again.");
     await recordEvent(tx, {
       incidentId: incident.id,
       kind: "completion_started",
@@ -379,6 +402,17 @@ const removeBranch: EffectDefinition = {
     if (skipped) return { skipped };
     const gh = githubForEffect(ctx);
     const branch = String(run.params.branch);
+    // Compared again right before deleting: a commit pushed after the merge back would be lost with the branch.
+    const head = await onGitHub(`read ${branch}`, () => getRefSha(gh, `heads/${branch}`));
+    if (head) {
+      const { defaultBranch } = await onGitHub("read the repository", () => gh.repository());
+      const compared = await onGitHub(`compare ${defaultBranch} with ${branch}`, () => compareCommits(gh, defaultBranch, head.sha));
+      if (!compared || (compared.status !== "identical" && compared.status !== "behind")) {
+        throw new PermanentEffectError(
+          `${branch} has commits that ${defaultBranch} lacks (\`${short(head.sha)}\`, ${compared?.status ?? "unrelated"}), pushed after the merge back; not deleted. Merge them into ${defaultBranch} and delete the branch by hand, or run /hotfix complete again`,
+        );
+      }
+    }
     // Protection forbids deletion (we set it so at branch time); the subset of
     // the API we use cannot remove protection, so it is relaxed to allow it.
     if (await onGitHub(`read ${branch}`, () => isBranchProtected(gh, branch))) {

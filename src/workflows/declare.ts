@@ -11,7 +11,7 @@ import { incidentLabel, slugify, warRoomName } from "../domain/names.js";
 import { slaDeadline } from "../domain/severity.js";
 import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
 import { Prisma } from "../store/prisma.js";
-import { recordEvent, type Tx } from "../store/timeline.js";
+import { recordEvent } from "../store/timeline.js";
 import { queueBranchOnDeclare } from "./branch.js";
 import type { WorkflowContext } from "./context.js";
 import { addEffects, queueSync } from "./outbox.js";

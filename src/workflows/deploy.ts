@@ -16,7 +16,7 @@ import type { Db } from "../store/prisma.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { RefusedError } from "./incident-updates.js";
-import { slackName, stamp } from "./lane-support.js";
+import { lockIncident, slackName, stamp } from "./lane-support.js";
 import { addEffects, queueSync } from "./outbox.js";
 
 export const STABILITY_QUEUE = "lane.stability";
@@ -88,6 +88,8 @@ export async function recordDeployment(
   const windowMs = durationMs(policy.stability.window);
   const s = stamp(ctx.now());
   const recorded = await ctx.prisma.$transaction(async (tx) => {
+    // The incident's lock first: the phase and clocks below are read and written by one request at a time.
+    const current = await lockIncident(tx, incident.id);
     const { count } = await tx.deployment.createMany({
       data: [
         {
@@ -105,7 +107,6 @@ export async function recordDeployment(
       skipDuplicates: true,
     });
     if (count === 0) return false;
-    const current = await tx.incident.findUniqueOrThrow({ where: { id: incident.id } });
     const phase = current.phase as PhaseName;
     const data: Record<string, unknown> = {};
     let movedTo: PhaseName | undefined;
@@ -121,6 +122,12 @@ export async function recordDeployment(
       data.productionDeployedAt = input.occurredAt;
       data.stabilityEndsAt = stabilityEndsAt;
       if (isOpen(phase) && phase !== "monitoring" && canMove(phase, "monitoring")) movedTo = "monitoring";
+    }
+    // Production back on the parent while a release stands: the release is rolled back (completion waits for a new one).
+    const productionRollback = rollback && success && env === "production" && current.releaseTag !== null && current.rolledBackAt === null;
+    if (productionRollback) {
+      data.rolledBackAt = input.occurredAt;
+      if (phase !== "fixing" && canMove(phase, "fixing")) movedTo = "fixing";
     }
     if (input.fixCommit && (!current.releaseTag || current.rolledBackAt)) data.fixSha = input.sha;
     if (movedTo) data.phase = movedTo;
@@ -156,7 +163,7 @@ export async function recordDeployment(
       });
     }
     const text = rollback
-      ? `:rewind: Deployed \`${short(input.sha)}\`, the parent release ${current.parentTag ?? ""}, to *${input.environment}* by ${input.source === "manual" && input.actor ? `<@${input.actor}>` : `\`${escapeMrkdwn(input.deployer)}\``}: it runs the release from before the hotfix again.`
+      ? `:rewind: Deployed \`${short(input.sha)}\`, the parent release ${current.parentTag ?? ""}, to *${input.environment}* by ${input.source === "manual" && input.actor ? `<@${input.actor}>` : `\`${escapeMrkdwn(input.deployer)}\``}: it runs the release from before the hotfix again.${productionRollback ? ` ${current.releaseTag} counts as rolled back: \`/hotfix release\` a new fix before \`/hotfix complete\`.` : ""}`
       : deploymentMessage(incident, input, env, stabilityEndsAt, !current.stagingDeployedAt && env === "staging" && counts);
     await addEffects(tx, incident.id, [
       { key: `post:deploy:${s}`, params: { text } },

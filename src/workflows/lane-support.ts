@@ -109,3 +109,13 @@ export async function slackName(ctx: WorkflowContext, userId: string): Promise<s
     return userId;
   }
 }
+
+/**
+ * Locks the incident's row until the transaction ends and returns it as it is
+ * now: concurrent requests for the same incident queue behind the lock, and
+ * each re-checks what the one before it changed.
+ */
+export async function lockIncident(tx: Tx, id: string): Promise<IncidentWithRoles> {
+  await tx.$queryRaw`select 1 from "Incident" where id = ${id}::uuid for update`;
+  return tx.incident.findUniqueOrThrow({ where: { id }, include: { roles: true } });
+}

@@ -5,7 +5,16 @@
 // fix commit, failing ones covered by valid waivers), then either creates the
 // version tag and a GitHub release whose notes link the incident, or
 // dispatches the policy's release workflow with those inputs.
-import { evaluateGates, type GateVerdict, gateSummary, gatesFrom, type WaiverFacts, waiverProblems } from "../domain/gates.js";
+import { durationMs } from "../config.js";
+import {
+  evaluateGates,
+  type GateVerdict,
+  gateSummary,
+  gatesFrom,
+  type WaiverFacts,
+  type WaiverRules,
+  waiverProblems,
+} from "../domain/gates.js";
 import { incidentLabel } from "../domain/names.js";
 import { canMove, type PhaseName } from "../domain/phase.js";
 import type { ValidRelease } from "../domain/release.js";
@@ -27,11 +36,13 @@ import type { IncidentWithRoles } from "../store/incidents.js";
 import type { Db, Prisma } from "../store/prisma.js";
 import { recordEvent, type Tx } from "../store/timeline.js";
 import { findParentRelease, type ParentRelease, parentNotFound } from "./branch.js";
+import { requireReleaseCaptain } from "./complete.js";
 import type { WorkflowContext } from "./context.js";
 import { RefusedError } from "./incident-updates.js";
 import {
   githubForEffect,
   githubOrRefuse,
+  lockIncident,
   onGitHub,
   recordOnce,
   requireActive,
@@ -56,8 +67,20 @@ export async function waiverFacts(db: Db | Tx, where: { codes?: string[] } = {})
     hotfixTag: w.hotfixTag,
     gatesWaived: w.gatesWaived,
     expiresAt: w.expiresAt,
+    createdAt: w.createdAt,
     approvals: new Set(w.approvals.map((a) => a.approver)).size,
   }));
+}
+
+/** The policy's waiver rules for releasing `hotfixTag` now. */
+export function waiverRules(ctx: WorkflowContext, hotfixTag: string): WaiverRules {
+  const { waivers } = ctx.config.policy;
+  return {
+    hotfixTag,
+    approvalsRequired: waivers.approvals,
+    now: ctx.now(),
+    maxDurationMs: Object.fromEntries(Object.entries(waivers.maxDuration).map(([type, d]) => [type, durationMs(d)])),
+  };
 }
 
 /** Inline errors for the waiver ids typed in the release form (runbook 004's waiver troubleshooting). */
@@ -66,7 +89,7 @@ export async function checkNamedWaivers(ctx: WorkflowContext, codes: string[], h
   const found = await waiverFacts(ctx.prisma, { codes });
   const missing = codes.filter((code) => !found.some((w) => w.code === code));
   if (missing.length) return `No waiver ${missing.join(", ")}. Waivers are requested with their approvals first.`;
-  const rules = { hotfixTag, approvalsRequired: ctx.config.policy.waivers.approvals, now: ctx.now() };
+  const rules = waiverRules(ctx, hotfixTag);
   for (const waiver of found) {
     const problems = waiverProblems(waiver, rules);
     if (problems.length) return `${waiver.code} cannot be used: ${problems.join("; ")}.`.slice(0, 300);
@@ -96,9 +119,10 @@ export function releaseMode(ctx: WorkflowContext): { mode: "release" | "workflow
   return workflow ? { mode: "workflow", workflow } : { mode: "release", workflow: null };
 }
 
-/** Refuses when the incident cannot release now (wrong phase, released already, a release in flight). */
-export async function refuseRelease(ctx: WorkflowContext, incident: IncidentWithRoles): Promise<void> {
+/** Refuses when the incident cannot release now (not the commander or a release captain, wrong phase, released already, a release in flight). */
+export async function refuseRelease(ctx: WorkflowContext, incident: IncidentWithRoles, actor: string): Promise<void> {
   requireActive(incident, "releasing");
+  await requireReleaseCaptain(ctx, incident, actor, "release the hotfix: it tags and ships it");
   if (incident.releaseTag && !incident.rolledBackAt) {
     throw new RefusedError(
       `${incident.releaseTag} is released already${incident.releaseUrl ? ` (${incident.releaseUrl})` : ""}. To ship another fix, roll it back first: \`/hotfix rollback\`.`,
@@ -139,11 +163,7 @@ export async function releaseDefaults(ctx: WorkflowContext, incident: IncidentWi
     ancestry = compared ? { status: compared.status, aheadBy: compared.aheadBy } : null;
     if (next) {
       const checks = await commitChecks(gh, commit);
-      verdict = evaluateGates(gatesFrom(checks.checkRuns, checks.statuses), await waiverFacts(ctx.prisma), {
-        hotfixTag: next.tag,
-        approvalsRequired: policy.waivers.approvals,
-        now: ctx.now(),
-      });
+      verdict = evaluateGates(gatesFrom(checks.checkRuns, checks.statuses), await waiverFacts(ctx.prisma), waiverRules(ctx, next.tag));
       waivers = verdict.waiversUsed;
     }
   }
@@ -171,9 +191,17 @@ export async function requestRelease(
   const { mode, workflow } = releaseMode(ctx);
   const s = `${requestKey}`.replace(/[^A-Za-z0-9_-]/g, "") || stamp(ctx.now());
   return ctx.prisma.$transaction(async (tx) => {
+    const current = await lockIncident(tx, incident.id);
     // A replayed or double-clicked submit of the same form queues nothing new.
     const seen = await tx.sideEffect.count({ where: { incidentId: incident.id, key: `gh-release-check:${s}` } });
     if (seen > 0) return { queued: false };
+    // Under the lock, again: two forms submitted at once queue one release.
+    requireActive(current, "releasing");
+    if (current.releaseTag && !current.rolledBackAt) throw new RefusedError(`${current.releaseTag} is released already.`);
+    const pending = await tx.sideEffect.count({
+      where: { incidentId: incident.id, key: { startsWith: "gh-release-" }, status: { in: ["pending", "running"] } },
+    });
+    if (pending > 0) throw new RefusedError("A release is being checked and created already; watch the war room.");
     await recordEvent(tx, {
       incidentId: incident.id,
       kind: "release_requested",
@@ -280,6 +308,16 @@ const releaseCheck: EffectDefinition = {
         `:no_entry: Release ${p.tag} refused: there is no commit \`${p.commit}\` in ${gh.fullName}. Push it first.`,
       );
     }
+    // The version tag must be new (or, for a direct release, already on this very commit: adopted).
+    const tagged = await onGitHub(`read the tag ${p.tag}`, () => tagCommit(gh, p.tag));
+    if (tagged && (tagged !== commit || p.mode === "workflow")) {
+      return refuse(
+        ctx,
+        run,
+        `tag ${p.tag} exists already`,
+        `:no_entry: Release ${p.tag} refused: the tag \`${p.tag}\` exists already, at \`${short(tagged)}\`${tagged === commit ? " (this commit: the release workflow ran already?)" : ""}. Pick the next version in \`/hotfix release\`.`,
+      );
+    }
     const compared = await onGitHub("compare the commit with its parent", () => compareCommits(gh, parentSha, commit));
     const status = compared?.status ?? "unrelated";
     if (status !== "ahead" && status !== "identical") {
@@ -294,11 +332,7 @@ const releaseCheck: EffectDefinition = {
     const waivers = await waiverFacts(ctx.prisma);
     const named = p.waiverIds.length ? await waiverFacts(ctx.prisma, { codes: p.waiverIds }) : [];
     const all = [...waivers, ...named.filter((n) => !waivers.some((w) => w.code === n.code))];
-    const verdict = evaluateGates(gatesFrom(checks.checkRuns, checks.statuses), all, {
-      hotfixTag: p.tag,
-      approvalsRequired: ctx.config.policy.waivers.approvals,
-      now: ctx.now(),
-    });
+    const verdict = evaluateGates(gatesFrom(checks.checkRuns, checks.statuses), all, waiverRules(ctx, p.tag));
     if (!verdict.ok)
       return refuse(
         ctx,
@@ -374,7 +408,7 @@ async function markReleased(
 ): Promise<void> {
   const p = paramsOf(run);
   await ctx.prisma.$transaction(async (tx) => {
-    const current = await tx.incident.findUniqueOrThrow({ where: { id: run.incident.id } });
+    const current = await lockIncident(tx, run.incident.id);
     const toDeploying = canMove(current.phase as PhaseName, "deploying") && ["declared", "preparing", "fixing"].includes(current.phase);
     await tx.incident.update({
       where: { id: run.incident.id },
@@ -468,6 +502,22 @@ const releasePublish: EffectDefinition = {
   },
 };
 
+/** Records "dispatch attempted" on the step's row in its own transaction; false when an earlier attempt recorded it. */
+async function markDispatchAttempt(ctx: WorkflowContext, run: EffectRun): Promise<boolean> {
+  return ctx.prisma.$transaction(async (tx) => {
+    const where = { incidentId_key: { incidentId: run.incident.id, key: run.effect.key } };
+    await tx.$queryRaw`select 1 from "SideEffect" where "incidentId" = ${run.incident.id}::uuid and key = ${run.effect.key} for update`;
+    const row = await tx.sideEffect.findUniqueOrThrow({ where, select: { result: true } });
+    const result = (row.result ?? {}) as Record<string, unknown>;
+    if (result.dispatchAttemptedAt) return false;
+    await tx.sideEffect.update({
+      where,
+      data: { result: { ...result, dispatchAttemptedAt: ctx.now().toISOString() } as Prisma.InputJsonObject },
+    });
+    return true;
+  });
+}
+
 const releaseDispatch: EffectDefinition = {
   prefix: "gh-release-dispatch",
   describe: (_k, p) => `dispatch ${String(p.workflow)} for ${String(p.tag)}`,
@@ -484,13 +534,16 @@ const releaseDispatch: EffectDefinition = {
     const waivers = Array.isArray(check.waivers) ? (check.waivers as string[]) : p.waiverIds;
     const { htmlUrl, defaultBranch } = await onGitHub("read the repository", () => gh.repository());
     const workflowUrl = `${htmlUrl}/actions/workflows/${workflow}`;
-    if (run.ambiguous) {
-      // GitHub cannot tell us whether the cut-off attempt queued a run (no
-      // listing in our API subset), and a second run would release twice.
-      throw new PermanentEffectError(
+    const maybeStarted = () =>
+      new PermanentEffectError(
         `an earlier dispatch of ${workflow} was cut off and may have started a run; check ${workflowUrl} and, if no run started, /hotfix release again`,
       );
-    }
+    // GitHub cannot tell us whether a cut-off or failed attempt queued a run
+    // (no listing in our API subset), and a second run would release twice.
+    if (run.ambiguous) throw maybeStarted();
+    // The marker is committed before the POST, so a failed attempt (a 5xx, a
+    // timeout, a crash) is never followed by a second dispatch.
+    if (!(await markDispatchAttempt(ctx, run))) throw maybeStarted();
     const inputs: Record<string, string> = {
       version: p.version,
       commit_sha: commit,

@@ -12,9 +12,10 @@ import { type EffectDefinition, PermanentEffectError } from "../jobs/side-effect
 import type { IncidentWithRoles } from "../store/incidents.js";
 import type { Milestone } from "../store/prisma.js";
 import { recordEvent } from "../store/timeline.js";
+import { requireReleaseCaptain } from "./complete.js";
 import type { WorkflowContext } from "./context.js";
 import { RefusedError } from "./incident-updates.js";
-import { githubForEffect, githubOrRefuse, onGitHub, recordOnce, requireActive, sayOnce, stamp } from "./lane-support.js";
+import { githubForEffect, githubOrRefuse, lockIncident, onGitHub, recordOnce, requireActive, sayOnce, stamp } from "./lane-support.js";
 import { addEffects, queueSync } from "./outbox.js";
 
 export interface RollbackPreview {
@@ -25,6 +26,8 @@ export interface RollbackPreview {
   points: Milestone[];
 }
 
+const ROLLBACK_WHAT = "roll back the release: it marks it pre-release and sends production back to the parent";
+
 function refuseRollback(incident: IncidentWithRoles): string {
   requireActive(incident, "rolling back");
   if (!incident.releaseTag) throw new RefusedError("There is no release to roll back yet (`/hotfix release` makes one).");
@@ -33,9 +36,10 @@ function refuseRollback(incident: IncidentWithRoles): string {
   return incident.releaseTag;
 }
 
-export async function previewRollback(ctx: WorkflowContext, incident: IncidentWithRoles): Promise<RollbackPreview> {
+export async function previewRollback(ctx: WorkflowContext, incident: IncidentWithRoles, actor: string): Promise<RollbackPreview> {
   githubOrRefuse(ctx);
   const tag = refuseRollback(incident);
+  await requireReleaseCaptain(ctx, incident, actor, ROLLBACK_WHAT);
   const points = await ctx.prisma.milestone.findMany({ where: { incidentId: incident.id }, orderBy: { createdAt: "desc" } });
   return {
     tag,
@@ -49,9 +53,10 @@ export async function previewRollback(ctx: WorkflowContext, incident: IncidentWi
 export async function requestRollback(ctx: WorkflowContext, incident: IncidentWithRoles, actor: string, reason?: string): Promise<void> {
   githubOrRefuse(ctx);
   const tag = refuseRollback(incident);
+  await requireReleaseCaptain(ctx, incident, actor, ROLLBACK_WHAT);
   const now = ctx.now();
   const s = stamp(now);
-  const back = canMove(incident.phase as PhaseName, "fixing") && incident.phase !== "fixing";
+  let back = canMove(incident.phase as PhaseName, "fixing") && incident.phase !== "fixing";
   const target = incident.parentTag
     ? `*${incident.parentTag}*${incident.parentSha ? ` (\`${short(incident.parentSha)}\`)` : ""}`
     : "the previous release";
@@ -60,6 +65,11 @@ export async function requestRollback(ctx: WorkflowContext, incident: IncidentWi
     `Production goes back to ${target}; the release is marked pre-release on GitHub with a rollback warning. The fix continues in the war room.`;
   const announce = ctx.config.policy.severity[incident.severity].announce;
   await ctx.prisma.$transaction(async (tx) => {
+    // Under the incident's lock: the phase moved back from is the one there now, and the release is the one confirmed.
+    const current = await lockIncident(tx, incident.id);
+    if (current.releaseTag !== tag)
+      throw new RefusedError(`The release is ${current.releaseTag ?? "gone"} now, not ${tag}; run \`/hotfix rollback\` again.`);
+    back = canMove(current.phase as PhaseName, "fixing") && current.phase !== "fixing";
     const { count } = await tx.incident.updateMany({
       where: { id: incident.id, rolledBackAt: null },
       data: { rolledBackAt: now, ...(back ? { phase: "fixing" } : {}) },
@@ -77,10 +87,10 @@ export async function requestRollback(ctx: WorkflowContext, incident: IncidentWi
       await recordEvent(tx, {
         incidentId: incident.id,
         kind: "phase_changed",
-        summary: `Phase ${incident.phase} -> fixing: rolled back`,
+        summary: `Phase ${current.phase} -> fixing: rolled back`,
         actor,
         occurredAt: now,
-        data: { from: incident.phase, to: "fixing" },
+        data: { from: current.phase, to: "fixing" },
       });
     }
     await addEffects(tx, incident.id, [

@@ -11,7 +11,7 @@ import type { IncidentWithRoles } from "../store/incidents.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { RefusedError } from "./incident-updates.js";
-import { githubForEffect, githubOrRefuse, onGitHub, recordOnce, requireActive, sayOnce, stamp } from "./lane-support.js";
+import { githubForEffect, githubOrRefuse, lockIncident, onGitHub, recordOnce, requireActive, sayOnce, stamp } from "./lane-support.js";
 import { addEffects, queueSync } from "./outbox.js";
 
 const KIND_WORDS: Record<MilestoneKind, string> = {
@@ -65,6 +65,18 @@ export async function requestTag(
     throw new RefusedError(`\`${named.tag}\` is being created already.`);
   const at = sha ? `\`${short(sha)}\`${given ? "" : " (deployed to production)"}` : `the head of ${incident.hotfixBranch}`;
   await ctx.prisma.$transaction(async (tx) => {
+    // Under the incident's lock, again: two requests for the same tag queue it once.
+    requireActive(await lockIncident(tx, incident.id), "tagging rollback points");
+    const taken = await tx.milestone.findUnique({ where: { incidentId_tag: { incidentId: incident.id, tag: named.tag } } });
+    if (taken)
+      throw new RefusedError(
+        `\`${named.tag}\` is already a rollback point, at \`${short(taken.sha)}\`. Name another: \`/hotfix tag <name>\`.`,
+      );
+    const queued = await tx.sideEffect.findMany({
+      where: { incidentId: incident.id, key: { startsWith: "gh-tag:" }, status: { in: ["pending", "running"] } },
+    });
+    if (queued.some((e) => (e.params as { tag?: string }).tag === named.tag))
+      throw new RefusedError(`\`${named.tag}\` is being created already.`);
     await recordEvent(tx, {
       incidentId: incident.id,
       kind: "tag_requested",

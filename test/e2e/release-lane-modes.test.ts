@@ -210,3 +210,78 @@ describe("merge back with the merges API", () => {
     expect((await incidentNow(h, incident.id)).completedAt).toBeTruthy();
   });
 });
+
+describe("the release workflow is dispatched at most once", () => {
+  it("does not retry a dispatch that failed with a 5xx (GitHub may have queued the run): one POST, then a clear permanent failure", async () => {
+    const incident = await declared(h, { title: "Dispatch under 502s", commanderId: "U0BOB" });
+    const room = incident.warRoomChannelId;
+    const branch = await branchOf(incident.id);
+    await saidInRoom(h, room, "is protected");
+    const version = branch.replace(/^hotfix\//, "");
+    const fix = repo.commit({ branch, message: "fix: dispatch", files: { "src/dispatch.ts": "export const d = 1;\n" } });
+    const before = repo.calls({ operationId: "actions/create-workflow-dispatch" }).length;
+    const fault = h.github?.faults.add({ operationId: "actions/create-workflow-dispatch", status: 502, times: 10 });
+    try {
+      const view = await openReleaseForm(h, room);
+      await submitRelease(h, view.id, {
+        version,
+        commit: fix,
+        parent: "v1.2.3",
+        justification: JUSTIFICATION,
+        ticket: "https://issues.example.com/SEC-1235",
+        risk: "low",
+      });
+      const said = await saidInRoom(h, room, "may have started a run", 30_000);
+      expect(said).toContain("hotfix-release.yml");
+      await settled(h.db.prisma);
+      // Neither Octokit's retries nor the outbox's sent it again.
+      expect(repo.calls({ operationId: "actions/create-workflow-dispatch" }).slice(before)).toHaveLength(1);
+      const step = await h.db.prisma.sideEffect.findFirst({
+        where: { incidentId: incident.id, key: { startsWith: "gh-release-dispatch:" } },
+      });
+      expect(step?.status).toBe("failed");
+      expect(step?.result).toMatchObject({ dispatchAttemptedAt: expect.any(String) });
+      expect((await incidentNow(h, incident.id)).releaseTag).toBeNull();
+    } finally {
+      if (fault) h.github?.faults.remove(fault);
+      // Out of the way of the next incident's branch at declare.
+      repo.deleteRef(`refs/heads/${branch}`);
+    }
+  });
+});
+
+describe("completion after production went back to the parent", () => {
+  it("refuses to complete (or tag the parent as final) while production runs the parent release", async () => {
+    const incident = await declared(h, { title: "Rolled back by deploy", commanderId: "U0BOB" });
+    const room = incident.warRoomChannelId;
+    const branch = await branchOf(incident.id);
+    await saidInRoom(h, room, "is protected");
+    const fix = repo.commit({ branch, message: "fix: rollback by deploy", files: { "src/rb.ts": "export const rb = 1;\n" } });
+    await deployAndWait(room, fix);
+    // Production goes back to the parent release by hand.
+    await hotfix(h, room, `deployed production ${v123} back to v1.2.3`, "U0BOB");
+    await saidInRoom(h, room, "the parent release v1.2.3, to *production*");
+    await settled(h.db.prisma);
+    const res = await hotfix(h, room, "complete", "U0BOB");
+    await eventually(() => expect(res.text()).toContain("production runs the parent release v1.2.3"));
+    expect(await h.db.prisma.sideEffect.count({ where: { incidentId: incident.id, key: { startsWith: "gh-final-tag:" } } })).toBe(0);
+    expect(repo.branch(branch)).toBeTruthy();
+    repo.deleteRef(`refs/heads/${branch}`);
+  });
+
+  it("counts a production deploy of the parent as a rollback of the standing release", async () => {
+    const incident = await declared(h, { title: "Released, then parent redeployed", commanderId: "U0BOB" });
+    const room = incident.warRoomChannelId;
+    const branch = await branchOf(incident.id);
+    await saidInRoom(h, room, "is protected");
+    // As if released (the release itself is covered above).
+    await h.db.prisma.incident.update({ where: { id: incident.id }, data: { releaseTag: "v9.9.9", version: "9.9.9" } });
+    await hotfix(h, room, `deployed production ${v123} back to v1.2.3`, "U0BOB");
+    await saidInRoom(h, room, "v9.9.9 counts as rolled back");
+    const after = await incidentNow(h, incident.id);
+    expect(after.rolledBackAt).toBeTruthy();
+    const res = await hotfix(h, room, "complete", "U0BOB");
+    await eventually(() => expect(res.text()).toContain("the release was rolled back"));
+    repo.deleteRef(`refs/heads/${branch}`);
+  });
+});

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deploymentStatusEvent, type EmulatedRepo, pullRequestEvent } from "../../src/sandbox/github/index.js";
 import { fireStabilityWindow } from "../../src/workflows/deploy.js";
+import { requestRollback } from "../../src/workflows/rollback.js";
 import { settled } from "../support/declare.js";
 import { eventually, GITHUB_WEBHOOK_SECRET, type Harness, startHarness } from "../support/harness.js";
 import {
@@ -155,7 +156,7 @@ describe("/hotfix tag", () => {
 });
 
 describe("/hotfix release", () => {
-  const submit = async (values: Record<string, unknown>, options: { skipClientValidation?: boolean } = {}) => {
+  const submit = async (values: Record<string, unknown>, options: { skipClientValidation?: boolean; userId?: string } = {}) => {
     const view = await openReleaseForm(h, room);
     return { view, result: await submitRelease(h, view.id, values, options) };
   };
@@ -176,7 +177,18 @@ describe("/hotfix release", () => {
     expect(text).toContain(`"initial_value":"${v123}"`);
     expect(text).toContain('"initial_value":"v1.2.3"');
     expect(text).toContain("creates the version tag and a GitHub release");
-    await h.slack.closeView({ viewId: view.id, userId: "U0ALICE" });
+    await h.slack.closeView({ viewId: view.id, userId: "U0BOB" });
+  });
+
+  it("is for the commander or a release captain only, checked when the form opens and again on submit", async () => {
+    const typed = await hotfix(h, room, "release", "U0DAVE");
+    await eventually(() => expect(typed.text()).toContain("Only the commander (<@U0BOB>) or a release captain can release the hotfix"));
+    // A form opened by the commander and submitted by someone else (a shared screen, a forged payload).
+    const view = await openReleaseForm(h, room);
+    const res = await submitRelease(h, view.id, form(v123), { userId: "U0DAVE" });
+    expect(res.body).toMatchObject({ response_action: "errors", errors: { version: expect.stringContaining("Only the commander") } });
+    await h.slack.closeView({ viewId: view.id, userId: "U0BOB" });
+    expect(await h.db.prisma.sideEffect.count({ where: { incidentId, key: { startsWith: "gh-release-" } } })).toBe(0);
   });
 
   it("explains bad input inline and creates nothing", async () => {
@@ -398,6 +410,18 @@ describe("/hotfix complete, refused", () => {
 });
 
 describe("/hotfix rollback", () => {
+  it("is for the commander or a release captain only, on the preview and on confirming", async () => {
+    await settled(h.db.prisma);
+    const typed = await hotfix(h, room, "rollback", "U0DAVE");
+    await eventually(() => expect(typed.text()).toContain("Only the commander (<@U0BOB>) or a release captain can roll back the release"));
+    // The confirm button's handler checks again (a button payload names its clicker).
+    await expect(requestRollback(h.app.ctx, await incidentNow(h, incidentId), "U0DAVE")).rejects.toThrow(
+      /Only the commander \(<@U0BOB>\) or a release captain can roll back/,
+    );
+    expect((await incidentNow(h, incidentId)).rolledBackAt).toBeNull();
+    expect(await h.db.prisma.sideEffect.count({ where: { incidentId, key: { startsWith: "gh-rollback:" } } })).toBe(0);
+  });
+
   it("shows the rollback points, then marks the release pre-release with runbook 004's warning and announces", async () => {
     await settled(h.db.prisma);
     await hotfix(h, room, "rollback fees still wrong for JPY", "U0BOB");

@@ -115,8 +115,8 @@ export async function click(h: Harness, message: EphemeralMessage, actionId: str
   return h.slack.blockAction({ userId, actionId, channelId: message.channel, messageTs: message.ts });
 }
 
-/** Opens `/hotfix release` in the war room and waits for the form to fill in from GitHub. */
-export async function openReleaseForm(h: Harness, channel: string, userId = "U0ALICE") {
+/** Opens `/hotfix release` in the war room (as the commander by default) and waits for the form to fill in from GitHub. */
+export async function openReleaseForm(h: Harness, channel: string, userId = "U0BOB") {
   const before = h.slack.views({ callbackId: "release" }).length;
   const res = await h.slack.slashCommand({ userId, channelId: channel, text: "release" });
   expect(res.status).toBe(200);
@@ -137,7 +137,7 @@ export function submitRelease(
 ) {
   return h.slack.submitView({
     viewId,
-    userId: options.userId ?? "U0ALICE",
+    userId: options.userId ?? "U0BOB",
     values: Object.fromEntries(Object.entries(values).map(([block, value]) => [block, { value }])),
     ...(options.skipClientValidation ? { skipClientValidation: true } : {}),
   });

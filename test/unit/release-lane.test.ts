@@ -65,7 +65,12 @@ const waiver = (over: Partial<WaiverFacts> = {}): WaiverFacts => ({
   approvals: 2,
   ...over,
 });
-const rules = { hotfixTag: "v1.2.4", approvalsRequired: 2, now };
+const rules = {
+  hotfixTag: "v1.2.4",
+  approvalsRequired: 2,
+  now,
+  maxDurationMs: { "gate-bypass": 7 * 86_400_000, "security-exception": 72 * 3_600_000 },
+};
 const failing = gatesFrom(
   [
     { name: "build", status: "completed", conclusion: "success" },
@@ -107,6 +112,11 @@ describe("gates and waivers", () => {
     ["for another tag", { hotfixTag: "v1.2.5" }, /for v1.2.5, not v1.2.4/],
     ["without a tag", { hotfixTag: null }, /names no hotfix tag/],
     ["for another gate", { gatesWaived: ["unit-tests"] }, /does not list integration-tests/],
+    [
+      "running longer than the policy allows its type",
+      { type: "security-exception", createdAt: new Date("2026-01-22T10:00:00Z") },
+      /runs 8d, longer than the 3d the policy allows a security-exception waiver/,
+    ],
   ])("does not let a waiver %s cover it, and says why", (_what, over, why) => {
     const verdict = evaluateGates(failing, [waiver(over as Partial<WaiverFacts>)], rules);
     expect(verdict.ok).toBe(false);
@@ -118,6 +128,15 @@ describe("gates and waivers", () => {
     const pending = gatesFrom([{ name: "integration-tests", status: "in_progress", conclusion: null }], []);
     expect(evaluateGates(pending, [], rules).ok).toBe(false);
     expect(evaluateGates(pending, [waiver()], rules).ok).toBe(true);
+  });
+
+  it("lets a waiver run exactly its type's maxDuration, not longer", () => {
+    const created = new Date("2026-01-23T09:00:00Z");
+    const week = new Date(created.getTime() + 7 * 86_400_000);
+    expect(waiverProblems(waiver({ createdAt: created, expiresAt: week }), rules)).toEqual([]);
+    const longer = waiver({ createdAt: created, expiresAt: new Date(week.getTime() + 3_600_000) });
+    expect(waiverProblems(longer, rules).join("; ")).toMatch(/longer than the 7d the policy allows a gate-bypass waiver/);
+    expect(evaluateGates(failing, [longer], rules).ok).toBe(false);
   });
 
   it("lists waiver problems without a gate for the form's waiver ids", () => {

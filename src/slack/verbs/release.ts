@@ -14,7 +14,7 @@ export const releaseVerb: Verb = {
   where: "war room",
   run: inWarRoom(async ({ command, client, ctx, ack, reply }, incident) => {
     githubOrRefuse(ctx);
-    await refuseRelease(ctx, incident);
+    await refuseRelease(ctx, incident, command.user_id);
     await ack();
     const metadata: ReleaseModalMetadata = { incidentId: incident.id, channelId: command.channel_id };
     let viewId: string | undefined;

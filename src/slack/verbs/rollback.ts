@@ -10,8 +10,8 @@ export const rollbackVerb: Verb = {
   usage: "rollback [reason]",
   summary: "show the rollback points, then mark the release pre-release with a warning and announce it",
   where: "war room",
-  run: inWarRoom(async ({ rest, reply, ctx }, incident) => {
-    const preview = await previewRollback(ctx, incident);
+  run: inWarRoom(async ({ rest, reply, ctx, command }, incident) => {
+    const preview = await previewRollback(ctx, incident, command.user_id);
     await reply(rollbackPreviewMessage(incident, preview, rest.trim() || undefined));
   }),
 };

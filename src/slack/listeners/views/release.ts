@@ -36,7 +36,7 @@ export function registerReleaseView(app: App, ctx: WorkflowContext): void {
     });
     if (!result.ok) return ack({ response_action: "errors", errors: result.errors });
     try {
-      await refuseRelease(ctx, incident);
+      await refuseRelease(ctx, incident, body.user.id);
     } catch (error) {
       if (error instanceof RefusedError) return ack({ response_action: "errors", errors: { version: error.message.slice(0, 300) } });
       throw error;
@@ -44,7 +44,13 @@ export function registerReleaseView(app: App, ctx: WorkflowContext): void {
     const waiverError = await checkNamedWaivers(ctx, result.value.waiverIds, result.value.tag);
     if (waiverError) return ack({ response_action: "errors", errors: { waivers: waiverError } });
     // The view id makes a replayed or double-clicked submit queue the release once.
-    await requestRelease(ctx, incident, result.value, body.user.id, view.id);
+    try {
+      await requestRelease(ctx, incident, result.value, body.user.id, view.id);
+    } catch (error) {
+      // Someone else's release got in first (checked again under the incident's lock).
+      if (error instanceof RefusedError) return ack({ response_action: "errors", errors: { version: error.message.slice(0, 300) } });
+      throw error;
+    }
     await ack();
   });
 }
