@@ -67,8 +67,7 @@ async function benchAcks(dbUrl: string) {
       open.push(command.latencyMs);
       let viewId: string | undefined;
       for (let tries = 0; !viewId && tries < 200; tries++) {
-        const call = slack.calls("views.open").find((c) => c.params.trigger_id === command.triggerId);
-        viewId = (call?.response.view as { id?: string } | undefined)?.id;
+        viewId = slack.viewOpenedBy(command.triggerId);
         if (!viewId) await new Promise((r) => setTimeout(r, 5));
       }
       if (!viewId) throw new Error("declare form did not open");

@@ -118,11 +118,11 @@ export async function checkHuman(client: WebClient, userId: string): Promise<Use
   }
 }
 
-export async function userTimeZone(client: WebClient, userId: string): Promise<string> {
+/** A message's permalink, or undefined when Slack will not say (never fatal: a link is a nicety). */
+export async function permalinkOf(client: WebClient, channel: string, ts: string): Promise<string | undefined> {
   try {
-    const res = await client.users.info({ user: userId });
-    return res.user?.tz ?? "UTC";
+    return (await client.chat.getPermalink({ channel, message_ts: ts })).permalink;
   } catch {
-    return "UTC";
+    return undefined;
   }
 }

@@ -74,10 +74,7 @@ export async function runDemoScenario(demo: Demo, print: (line: string) => void)
   print(`> alice types: /hotfix declare ${title}`);
   const command = await slack.slashCommand({ userId: "U0ALICE", channelId: "C0ENGPROD", text: `declare ${title}` });
   print(`  acked in ${command.latencyMs.toFixed(1)} ms`);
-  const viewId = await waitFor(() => {
-    const call = slack.calls("views.open").find((c) => c.params.trigger_id === command.triggerId && c.response.ok === true);
-    return (call?.response.view as { id?: string } | undefined)?.id;
-  });
+  const viewId = await waitFor(() => slack.viewOpenedBy(command.triggerId));
   print("> alice picks P0, makes bob the commander, and submits the form");
   const submit = await slack.submitView({
     viewId,

@@ -23,18 +23,8 @@ import type { Tx } from "../store/timeline.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { RefusedError } from "./incident-updates.js";
-import {
-  githubForEffect,
-  githubOrRefuse,
-  lockIncident,
-  onGitHub,
-  recordOnce,
-  requireActive,
-  sayOnce,
-  stamp,
-  stampOf,
-} from "./lane-support.js";
-import { addEffects, queueSync } from "./outbox.js";
+import { githubForEffect, githubOrRefuse, lockIncident, onGitHub, recordOnce, requireActive, sayOnce, stampOf } from "./lane-support.js";
+import { addEffects, queueSync, stamp } from "./outbox.js";
 
 export type ParentSource = "named" | "highest-tag" | "latest-release";
 

@@ -37,8 +37,8 @@ import type { IncidentWithRoles } from "../store/incidents.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { RefusedError } from "./incident-updates.js";
-import { githubForEffect, githubOrRefuse, lockIncident, onGitHub, recordOnce, sayOnce, stamp, stampOf, warRoomOf } from "./lane-support.js";
-import { addEffects, queueSync } from "./outbox.js";
+import { githubForEffect, githubOrRefuse, lockIncident, onGitHub, recordOnce, sayOnce, stampOf, warRoomOf } from "./lane-support.js";
+import { addEffects, queueSync, stamp } from "./outbox.js";
 
 /** The commander, the incident's release captain, or anyone the policy names a release captain. */
 export async function mayComplete(ctx: WorkflowContext, incident: IncidentWithRoles, userId: string): Promise<boolean> {

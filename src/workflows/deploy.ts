@@ -16,8 +16,8 @@ import type { Db } from "../store/prisma.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { RefusedError } from "./incident-updates.js";
-import { lockIncident, slackName, stamp } from "./lane-support.js";
-import { addEffects, queueSync } from "./outbox.js";
+import { lockIncident, slackName } from "./lane-support.js";
+import { addEffects, queueSync, stamp } from "./outbox.js";
 
 export const STABILITY_QUEUE = "lane.stability";
 

@@ -11,7 +11,7 @@ import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
 import type { Role } from "../store/prisma.js";
 import { recordEvent, slackTsToDate, type Tx } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
-import { addEffects, queueSync } from "./outbox.js";
+import { addEffects, queueSync, stamp } from "./outbox.js";
 import { scheduleSlaReminders } from "./sla.js";
 
 export class RefusedError extends Error {}
@@ -24,13 +24,8 @@ export const ROLE_NAMES: Record<string, Role> = {
   captain: "release_captain",
 };
 
-/** A unique suffix for repeated effects (each refresh or update is its own effect). */
-function stamp(ctx: WorkflowContext): string {
-  return `${ctx.now().getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-}
-
 async function refreshCard(ctx: WorkflowContext, tx: Tx, incidentId: string): Promise<void> {
-  await addEffects(tx, incidentId, [{ key: `card-refresh:${stamp(ctx)}` }]);
+  await addEffects(tx, incidentId, [{ key: `card-refresh:${stamp(ctx.now())}` }]);
 }
 
 function requireOpen(incident: IncidentWithRoles, what: string): void {
@@ -60,7 +55,7 @@ export async function changeSeverity(
       occurredAt: now,
       data: { from: incident.severity, to: severity, slaDeadline: deadline?.toISOString() ?? null },
     });
-    const s = stamp(ctx);
+    const s = stamp(ctx.now());
     await refreshCard(ctx, tx, incident.id);
     await addEffects(
       tx,
@@ -97,7 +92,7 @@ export async function assignRole(
     });
     await refreshCard(ctx, tx, incident.id);
     if (incident.warRoomChannelId) {
-      await addEffects(tx, incident.id, [{ key: `invite:${stamp(ctx)}`, params: { users: [userId] } }]);
+      await addEffects(tx, incident.id, [{ key: `invite:${stamp(ctx.now())}`, params: { users: [userId] } }]);
     }
     await queueSync(ctx, tx, incident.id);
   });
@@ -105,7 +100,7 @@ export async function assignRole(
 
 export async function postUpdate(ctx: WorkflowContext, incident: IncidentWithRoles, text: string, actor: string): Promise<void> {
   const body = `:mega: *Update on ${incidentLabel(incident.number)}: ${escapeMrkdwn(incident.title)}* (${incident.severity}, ${incident.phase})\n${escapeMrkdwn(text)}\n_from <@${actor}>_`;
-  const s = stamp(ctx);
+  const s = stamp(ctx.now());
   await ctx.prisma.$transaction(async (tx) => {
     await recordEvent(tx, { incidentId: incident.id, kind: "status_update", summary: text, actor, occurredAt: ctx.now() });
     const channels = ctx.config.policy.severity[incident.severity].announce;

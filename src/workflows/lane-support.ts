@@ -27,11 +27,6 @@ export function githubForEffect(ctx: WorkflowContext): GitHubClient {
   return ctx.github;
 }
 
-/** A unique suffix for one request's effects (each branch, release or completion attempt is its own set). */
-export function stamp(now: Date): string {
-  return `${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-}
-
 /** The stamp of an effect key "gh-release-check:<stamp>" -> "<stamp>". */
 export function stampOf(key: string): string {
   return key.slice(key.indexOf(":") + 1);

@@ -21,3 +21,8 @@ export async function addEffects(
     skipDuplicates: true,
   });
 }
+
+/** A unique suffix for repeated effects: each refresh, update or request is its own set of keys. */
+export function stamp(now: Date): string {
+  return `${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}

@@ -31,6 +31,7 @@ import {
   resolveCommit,
   tagCommit,
 } from "../integrations/github.js";
+import { permalinkOf } from "../integrations/slack.js";
 import { type EffectDefinition, type EffectRun, PermanentEffectError } from "../jobs/side-effects.js";
 import type { IncidentWithRoles } from "../store/incidents.js";
 import type { Db, Prisma } from "../store/prisma.js";
@@ -48,10 +49,9 @@ import {
   requireActive,
   sayOnce,
   slackName,
-  stamp,
   stampOf,
 } from "./lane-support.js";
-import { addEffects, queueSync } from "./outbox.js";
+import { addEffects, queueSync, stamp } from "./outbox.js";
 
 // ------------------------------------------------------------------ waivers
 
@@ -389,14 +389,8 @@ const releaseTag: EffectDefinition = {
 /** A link to the incident for release notes: the pinned card's permalink, else the war room. */
 async function incidentLink(ctx: WorkflowContext, incident: IncidentWithRoles): Promise<string | null> {
   if (!incident.warRoomChannelId) return incident.ticketUrl;
-  try {
-    if (incident.cardTs) {
-      const res = await ctx.slack.chat.getPermalink({ channel: incident.warRoomChannelId, message_ts: incident.cardTs });
-      if (res.permalink) return res.permalink;
-    }
-  } catch {
-    // fall through to the channel link
-  }
+  const card = incident.cardTs ? await permalinkOf(ctx.slack, incident.warRoomChannelId, incident.cardTs) : undefined;
+  if (card) return card;
   return `https://slack.com/app_redirect?channel=${incident.warRoomChannelId}${incident.teamId ? `&team=${incident.teamId}` : ""}`;
 }
 

@@ -15,8 +15,8 @@ import { recordEvent } from "../store/timeline.js";
 import { requireReleaseCaptain } from "./complete.js";
 import type { WorkflowContext } from "./context.js";
 import { RefusedError } from "./incident-updates.js";
-import { githubForEffect, githubOrRefuse, lockIncident, onGitHub, recordOnce, requireActive, sayOnce, stamp } from "./lane-support.js";
-import { addEffects, queueSync } from "./outbox.js";
+import { githubForEffect, githubOrRefuse, lockIncident, onGitHub, recordOnce, requireActive, sayOnce } from "./lane-support.js";
+import { addEffects, queueSync, stamp } from "./outbox.js";
 
 export interface RollbackPreview {
   tag: string;

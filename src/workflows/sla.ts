@@ -8,6 +8,7 @@ import { slaReminders } from "../domain/severity.js";
 import { findIncident } from "../store/incidents.js";
 import { recordEvent, type Tx } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
+import { queueSync } from "./outbox.js";
 
 export const SLA_QUEUE = "sla.reminder";
 
@@ -55,7 +56,7 @@ export async function fireSlaReminder(ctx: WorkflowContext, job: SlaReminderJob)
       occurredAt: ctx.now(),
       data: { fraction: job.fraction, deadline: job.deadline },
     });
-    await ctx.jobs.send("incident.sync", { incidentId: incident.id }, { tx });
+    await queueSync(ctx, tx, incident.id);
   });
   return "sent";
 }

@@ -11,8 +11,8 @@ import type { IncidentWithRoles } from "../store/incidents.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { RefusedError } from "./incident-updates.js";
-import { githubForEffect, githubOrRefuse, lockIncident, onGitHub, recordOnce, requireActive, sayOnce, stamp } from "./lane-support.js";
-import { addEffects, queueSync } from "./outbox.js";
+import { githubForEffect, githubOrRefuse, lockIncident, onGitHub, recordOnce, requireActive, sayOnce } from "./lane-support.js";
+import { addEffects, queueSync, stamp } from "./outbox.js";
 
 const KIND_WORDS: Record<MilestoneKind, string> = {
   prep: "pre-deployment rollback point (after QA sign-off)",

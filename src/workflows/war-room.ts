@@ -218,8 +218,19 @@ const bookmarks: EffectDefinition = {
   },
 };
 
-export function channelResolver(ctx: WorkflowContext): ChannelResolver {
-  return new ChannelResolver(ctx.slack);
+// One resolver per Slack client, so a channel's name is looked up once, not once per announcement.
+const resolvers = new WeakMap<WebClient, ChannelResolver>();
+
+/** An announcement channel (name or id), joined when public: the bot posts there and later reads back its own messages. */
+async function openChannel(ctx: WorkflowContext, target: string): Promise<string> {
+  let resolver = resolvers.get(ctx.slack);
+  if (!resolver) {
+    resolver = new ChannelResolver(ctx.slack);
+    resolvers.set(ctx.slack, resolver);
+  }
+  const channel = await resolver.resolve(target);
+  if (!channel.is_private) await ctx.slack.conversations.join({ channel: channel.id }).catch(() => undefined);
+  return channel.id;
 }
 
 const announce: EffectDefinition = {
@@ -228,11 +239,10 @@ const announce: EffectDefinition = {
   dependsOn: () => ["channel"],
   async run(ctx, run) {
     const target = String(run.params.channel ?? run.effect.key.split(":").pop());
-    const channel = await channelResolver(ctx).resolve(target);
-    if (!channel.is_private) await ctx.slack.conversations.join({ channel: channel.id }).catch(() => undefined);
+    const channel = await openChannel(ctx, target);
     const reason = run.params.reason === "severity" ? "severity" : "declared";
-    const ts = await postOnce(ctx, run, channel.id, announcement(run.incident, ctx.now(), reason));
-    return { channel: channel.id, ts };
+    const ts = await postOnce(ctx, run, channel, announcement(run.incident, ctx.now(), reason));
+    return { channel, ts };
   },
 };
 
@@ -263,9 +273,7 @@ const post: EffectDefinition = {
   describe: (_k, p) => `post in ${String(p.channel ?? "the war room")}`,
   dependsOn: () => ["channel"],
   async run(ctx, run) {
-    const target = typeof run.params.channel === "string" ? run.params.channel : warRoomId(run);
-    const channel = target.startsWith("#") ? (await channelResolver(ctx).resolve(target)).id : target;
-    if (target.startsWith("#")) await ctx.slack.conversations.join({ channel }).catch(() => undefined);
+    const channel = typeof run.params.channel === "string" ? await openChannel(ctx, run.params.channel) : warRoomId(run);
     const ts = await postOnce(ctx, run, channel, {
       text: String(run.params.text ?? ""),
       ...(run.params.blocks ? { blocks: run.params.blocks as unknown[] } : {}),

@@ -199,8 +199,7 @@ describe("the card's buttons", () => {
       value: inc.id,
     });
     const viewId = await eventually(() => {
-      const call = h.slack.calls("views.open").find((c) => c.params.trigger_id === press.triggerId && c.response.ok === true);
-      const id = (call?.response.view as { id?: string } | undefined)?.id;
+      const id = h.slack.viewOpenedBy(press.triggerId ?? "");
       if (!id) throw new Error("no update form yet");
       return id;
     });

@@ -22,8 +22,7 @@ export async function openDeclareForm(slack: SlackEmulator, options: DeclareOpti
   expect(res.status).toBe(200);
   // views.open follows the ack, with this command's trigger_id.
   return eventually(() => {
-    const call = slack.calls("views.open").find((c) => c.params.trigger_id === res.triggerId && c.response.ok === true);
-    const id = (call?.response.view as { id?: string } | undefined)?.id;
+    const id = slack.viewOpenedBy(res.triggerId);
     if (!id) throw new Error("no declare form opened yet");
     return id;
   });

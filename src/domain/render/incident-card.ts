@@ -22,6 +22,9 @@ import {
 export const CARD_STATUS = "card_status";
 export const CARD_UPDATE = "card_update";
 
+// Header blocks are plain text: emoji characters, not :codes:.
+const HEADER_EMOJI: Record<IncidentWithRoles["severity"], string> = { P0: "🔴", P1: "🟠", P2: "🟡" };
+
 export const PHASE_LABEL: Record<string, string> = {
   declared: "Declared",
   preparing: "Preparing",
@@ -73,9 +76,7 @@ export function incidentCard(incident: IncidentWithRoles, policy: Policy, now: D
     policy.links.dashboard ? `<${policy.links.dashboard}|Dashboard>` : null,
   ].filter(Boolean);
   const blocks: Block[] = [
-    header(
-      `${severityEmoji(incident.severity) === ":red_circle:" ? "🔴" : incident.severity === "P1" ? "🟠" : "🟡"} ${incidentTitle(incident)}`,
-    ),
+    header(`${HEADER_EMOJI[incident.severity]} ${incidentTitle(incident)}`),
     { type: "section", block_id: "card_fields", fields },
   ];
   if (impact.length) blocks.push(section(impact.join("\n")));

@@ -228,6 +228,15 @@ export class SlackEmulator {
     return method ? log.filter((c) => c.method === method) : [...log];
   }
 
+  /** The id of the view the app opened with this trigger_id, once it has (apps open views after their ack). */
+  viewOpenedBy(triggerId: string): string | undefined {
+    const call = this.serverDeps.calls.find(
+      (c) => c.method === "views.open" && c.params.trigger_id === triggerId && c.response.ok === true,
+    );
+    const view = call?.response.view as { id?: unknown } | undefined;
+    return typeof view?.id === "string" ? view.id : undefined;
+  }
+
   /** What the app posted to response_urls. */
   responseUrlPosts(): ResponseUrlPost[] {
     return [...this.serverDeps.responsePosts];

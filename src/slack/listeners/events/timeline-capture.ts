@@ -2,6 +2,7 @@
 // reaction (default :pushpin:), in a war room.
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
+import { permalinkOf } from "../../../integrations/slack.js";
 import { findIncidentByChannel } from "../../../store/incidents.js";
 import type { WorkflowContext } from "../../../workflows/context.js";
 import { captureMessage } from "../../../workflows/incident-updates.js";
@@ -12,14 +13,6 @@ async function fetchMessage(client: WebClient, channel: string, ts: string): Pro
   return message ? { text: message.text ?? "", ...(message.user ? { user: message.user } : {}) } : undefined;
 }
 
-async function permalink(client: WebClient, channel: string, ts: string): Promise<string | undefined> {
-  try {
-    return (await client.chat.getPermalink({ channel, message_ts: ts })).permalink;
-  } catch {
-    return undefined;
-  }
-}
-
 export function registerTimelineCapture(app: App, ctx: WorkflowContext): void {
   app.event("reaction_added", async ({ event, client }) => {
     if (event.reaction !== ctx.config.policy.warRoom.timelineReaction || event.item.type !== "message") return;
@@ -27,7 +20,7 @@ export function registerTimelineCapture(app: App, ctx: WorkflowContext): void {
     if (!incident) return;
     const message = await fetchMessage(client, event.item.channel, event.item.ts);
     if (!message) return;
-    const link = await permalink(client, event.item.channel, event.item.ts);
+    const link = await permalinkOf(client, event.item.channel, event.item.ts);
     await captureMessage(ctx, incident, {
       channelId: event.item.channel,
       ts: event.item.ts,
@@ -49,7 +42,7 @@ export function registerTimelineCapture(app: App, ctx: WorkflowContext): void {
     const incident = await findIncidentByChannel(ctx.prisma, channel);
     // The bot pins its own incident card; that is not news for the timeline.
     if (!incident || ts === incident.cardTs) return;
-    const link = item.message?.permalink ?? (await permalink(client, channel, ts));
+    const link = item.message?.permalink ?? (await permalinkOf(client, channel, ts));
     await captureMessage(ctx, incident, {
       channelId: channel,
       ts,

@@ -3,6 +3,7 @@
 // (or it says which war room to use).
 import type { App, MessageShortcut } from "@slack/bolt";
 import { incidentLabel } from "../../../domain/names.js";
+import { permalinkOf } from "../../../integrations/slack.js";
 import { findIncidentByChannel } from "../../../store/incidents.js";
 import type { WorkflowContext } from "../../../workflows/context.js";
 import { captureMessage } from "../../../workflows/incident-updates.js";
@@ -31,12 +32,7 @@ export function registerAddToTimeline(app: App, ctx: WorkflowContext): void {
       incident = open[0] ?? null;
     }
     if (!incident) return;
-    let link: string | undefined;
-    try {
-      link = (await client.chat.getPermalink({ channel, message_ts: shortcut.message.ts })).permalink;
-    } catch {
-      link = undefined;
-    }
+    const link = await permalinkOf(client, channel, shortcut.message.ts);
     const added = await captureMessage(ctx, incident, {
       channelId: channel,
       ts: shortcut.message.ts,
