@@ -4,37 +4,50 @@
 // token can hide inside an error message as easily as in a field.
 import pino, { type Logger } from "pino";
 
-const SECRET_KEY = /token|secret|password|passwd|authorization|api[-_]?key|cookie|signature/i;
-const SECRET_VALUE: RegExp[] = [
-  /xox[abposr]-[A-Za-z0-9-]+/g, // Slack bot/user/app tokens
-  /xapp-[A-Za-z0-9-]+/g, // Slack app-level tokens
-  /\b(gh[pousr]_[A-Za-z0-9]{10,}|github_pat_[A-Za-z0-9_]{10,})/g, // GitHub tokens
-  /\blin_(api|oauth)_[A-Za-z0-9]+/g, // Linear keys
-  /\b(Bearer|token|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, // Authorization header values
-  /(?<=:\/\/[^:/\s@]+:)[^@\s]+(?=@)/g, // passwords in URLs
+const SECRET_KEY = /token|secret|password|passwd|authorization|api[-_]?key|cookie|signature|credential/i;
+const SECRET_VALUE: Array<[RegExp, string]> = [
+  [/\bxox[a-z]{0,2}[.-][A-Za-z0-9.-]+/g, "[redacted]"], // Slack bot/user/refresh tokens (xoxb-, xoxp-, xoxe.xoxp-)
+  [/\bxapp-[A-Za-z0-9-]+/g, "[redacted]"], // Slack app-level tokens
+  [/\b(gh[pousr]_[A-Za-z0-9]{10,}|github_pat_[A-Za-z0-9_]{10,})/g, "[redacted]"], // GitHub tokens
+  [/\blin_(api|oauth)_[A-Za-z0-9]+/g, "[redacted]"], // Linear keys
+  [/\b(Bearer|token|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [redacted]"], // Authorization header values
+  // The password of a URL's user info runs to the LAST "@" (a password may contain "@", even unencoded):
+  // `postgres://u:p@ss@host` hides all of `p@ss`. Over-redacting an odd URL is the safe way to be wrong.
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@"'<>]*:)[^\s"'<>]*@/gi, "$1[redacted]@"],
 ];
 export const REDACTED = "[redacted]";
+/** Deeper than this, an object is replaced (never written unscrubbed). */
+export const MAX_DEPTH = 16;
+export const TOO_DEEP = "[too deep]";
 
 export function scrubString(value: string): string {
   let out = value;
-  for (const pattern of SECRET_VALUE)
-    out = out.replace(pattern, (match) => (match.includes(" ") ? `${match.split(/\s+/)[0]} ${REDACTED}` : REDACTED));
+  for (const [pattern, replacement] of SECRET_VALUE) out = out.replace(pattern, replacement);
   return out;
 }
 
 export function scrub(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
   if (typeof value === "string") return scrubString(value);
-  if (value === null || typeof value !== "object" || depth > 8) return value;
+  if (value === null || typeof value !== "object") return value;
+  if (depth > MAX_DEPTH) return TOO_DEEP;
   if (seen.has(value)) return "[circular]";
   seen.add(value);
   if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1, seen));
   if (value instanceof Error) {
-    return { type: value.name, message: scrubString(value.message), stack: value.stack ? scrubString(value.stack) : undefined };
+    // Only these fields: SDK errors carry requests, headers and configs whose secrets live under ordinary keys.
+    const { code, cause } = value as Error & { code?: unknown };
+    return {
+      type: value.name,
+      message: scrubString(value.message),
+      stack: value.stack ? scrubString(value.stack) : undefined,
+      ...(typeof code === "string" || typeof code === "number" ? { code } : {}),
+      ...(cause !== undefined ? { cause: scrub(cause, depth + 1, seen) } : {}),
+    };
   }
+  if (value instanceof Date) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] =
-      SECRET_KEY.test(key) && item !== undefined && item !== null && typeof item !== "object" ? REDACTED : scrub(item, depth + 1, seen);
+    out[key] = SECRET_KEY.test(key) && item !== undefined && item !== null ? REDACTED : scrub(item, depth + 1, seen);
   }
   return out;
 }
@@ -59,12 +72,27 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
     },
   };
-  if (options.destination) return pino(base, options.destination);
+  if (options.destination) return scrubChildBindings(pino(base, options.destination));
   if (options.format === "pretty") {
-    return pino({
-      ...base,
-      transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,service" } },
-    });
+    return scrubChildBindings(
+      pino({
+        ...base,
+        transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,service" } },
+      }),
+    );
   }
-  return pino(base);
+  return scrubChildBindings(pino(base));
+}
+
+/**
+ * pino writes a child's bindings (`logger.child({ ... })`) once, at creation,
+ * past formatters.log (and children drop formatters.bindings), so they are
+ * scrubbed here. Children inherit this method, so grandchildren are covered.
+ */
+function scrubChildBindings(logger: Logger): Logger {
+  const child = logger.child;
+  logger.child = function (this: Logger, bindings, childOptions) {
+    return child.call(this, scrub(bindings) as typeof bindings, childOptions);
+  } as Logger["child"];
+  return logger;
 }
