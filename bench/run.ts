@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { startSlackEmulator } from "@hotfix/slack-emulator";
 import { WebClient } from "@slack/web-api";
 import pg from "pg";
 import pino from "pino";
@@ -13,7 +14,6 @@ import { envSchema, parsePolicy } from "../src/config.js";
 import { slugify, warRoomName } from "../src/domain/names.js";
 import { createMetrics } from "../src/http/metrics.js";
 import { createJobQueue } from "../src/jobs/queue.js";
-import { startSlackEmulator } from "../src/sandbox/slack/index.js";
 import { startEmbeddedPostgres } from "../src/store/embedded.js";
 import { applyMigrations } from "../src/store/migrate.js";
 import { createPrisma } from "../src/store/prisma.js";

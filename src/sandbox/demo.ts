@@ -4,10 +4,11 @@
 // prints what the workspace now shows. Without --once it keeps running so the
 // emulator and the bot can be poked at (curl, or a second terminal).
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { SlackEmulator } from "@hotfix/slack-emulator";
 import type { Logger } from "pino";
 import { type RunningApp, startHotfixCommander } from "../app.js";
 import { type Config, envSchema, parsePolicy } from "../config.js";
-import { type SlackEmulator, startSlackEmulator } from "./slack/index.js";
 
 export interface DemoOptions {
   logger: Logger;
@@ -42,8 +43,27 @@ async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, t
   throw new Error("the demo timed out waiting for the war room");
 }
 
+/** The app's manifest, from this file's place in the repo (src/sandbox/). */
+const MANIFEST = fileURLToPath(new URL("../../manifest.yml", import.meta.url));
+
+/**
+ * The emulator is a dev-only workspace package, absent from the build and the
+ * production image: load it only when the demo runs, and say what is missing
+ * instead of a bare module-not-found.
+ */
+async function loadSlackEmulator(): Promise<typeof import("@hotfix/slack-emulator")> {
+  try {
+    return await import("@hotfix/slack-emulator");
+  } catch (error) {
+    throw new Error("hotfix demo needs the dev dependencies (the Slack emulator): run it from a checkout with `npm run hotfix -- demo`", {
+      cause: error,
+    });
+  }
+}
+
 export async function startDemo(options: DemoOptions): Promise<Demo> {
-  const slack = await startSlackEmulator({ port: 0 });
+  const { startSlackEmulator } = await loadSlackEmulator();
+  const slack = await startSlackEmulator({ port: 0, manifestPath: MANIFEST });
   const config: Config = {
     env: envSchema.parse({
       SLACK_BOT_TOKEN: slack.botToken,

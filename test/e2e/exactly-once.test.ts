@@ -1,7 +1,8 @@
 // Never two incidents, two channels or two announcements: under load, across
 // replicas, and when the process dies in the middle of the work.
+
+import { startSlackEmulator } from "@hotfix/slack-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSlackEmulator } from "../../src/sandbox/slack/index.js";
 import { createTestDatabase } from "../support/database.js";
 import { declareViaSlack, settled } from "../support/declare.js";
 import { BOT_TOKEN, type Harness, SIGNING_SECRET, startHarness, startTestApp, testConfig } from "../support/harness.js";

@@ -4,8 +4,8 @@
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type SlackEmulator, startSlackEmulator } from "@hotfix/slack-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SlackEmulator, startSlackEmulator } from "../../src/sandbox/slack/index.js";
 import { declareViaSlack } from "../support/declare.js";
 import { BOT_TOKEN, eventually, SIGNING_SECRET } from "../support/harness.js";
 import { startBotProcess } from "../support/process.js";

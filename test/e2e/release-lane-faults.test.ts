@@ -5,8 +5,8 @@
 // a bot without GitHub configured.
 
 import { createHmac } from "node:crypto";
+import { deploymentStatusEvent, type EmulatedRepo } from "@hotfix/github-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deploymentStatusEvent, type EmulatedRepo } from "../../src/sandbox/github/index.js";
 import { settled } from "../support/declare.js";
 import { eventually, GITHUB_WEBHOOK_SECRET, type Harness, startHarness } from "../support/harness.js";
 import {

@@ -3,8 +3,9 @@
 // (vX.Y.Z-hotfix.N), the release workflow dispatched instead of a direct
 // release, and merge back with a merge commit, including a real merge
 // conflict (409, reported with what to do, not retried) and its resolution.
+
+import type { EmulatedRepo } from "@hotfix/github-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EmulatedRepo } from "../../src/sandbox/github/index.js";
 import { settled } from "../support/declare.js";
 import { eventually, type Harness, startHarness } from "../support/harness.js";
 import {

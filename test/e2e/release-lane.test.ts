@@ -4,8 +4,9 @@
 // war room and the database asserted afterwards. One incident goes through
 // the whole lane: branch, rollback tags, ancestry refusal, gates blocked then
 // waived, release, deploys by webhook, rollback, release again, completion.
+
+import { deploymentStatusEvent, type EmulatedRepo, pullRequestEvent } from "@hotfix/github-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deploymentStatusEvent, type EmulatedRepo, pullRequestEvent } from "../../src/sandbox/github/index.js";
 import { fireStabilityWindow } from "../../src/workflows/deploy.js";
 import { requestRollback } from "../../src/workflows/rollback.js";
 import { settled } from "../support/declare.js";

@@ -1,7 +1,8 @@
 // Declaring through Slack exactly as a user does: the slash command opens the
 // form, the form is submitted, the war room follows from the job queue.
+
+import type { SlackEmulator, SubmitViewResult } from "@hotfix/slack-emulator";
 import { expect } from "vitest";
-import type { SlackEmulator, SubmitViewResult } from "../../src/sandbox/slack/index.js";
 import type { Db } from "../../src/store/prisma.js";
 import { eventually } from "./harness.js";
 

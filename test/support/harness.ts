@@ -1,13 +1,15 @@
 // The real app on a random port, against the Slack emulator and a fresh
 // database of its own. Tests speak to it as Slack does (signed HTTP) and
 // assert on the emulator's workspace and on the database.
+
+import { type GitHubEmulator, type GitHubEmulatorOptions, startGitHubEmulator } from "@hotfix/github-emulator";
+import { type SlackEmulator, startSlackEmulator } from "@hotfix/slack-emulator";
 import pino from "pino";
 import { type RunningApp, startHotfixCommander } from "../../src/app.js";
 import { type Config, envSchema, parsePolicy } from "../../src/config.js";
 import type { GitHubClientOptions } from "../../src/integrations/github.js";
-import { type GitHubEmulator, type GitHubEmulatorOptions, startGitHubEmulator } from "../../src/sandbox/github/index.js";
-import { type SlackEmulator, startSlackEmulator } from "../../src/sandbox/slack/index.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
+import { sharedSpecs } from "./shared-specs.js";
 
 export const SIGNING_SECRET = "test-signing-secret";
 export const BOT_TOKEN = "xoxb-test-token";
@@ -34,7 +36,7 @@ export interface HarnessOptions {
   effectLeaseMs?: number;
   workers?: boolean;
   /** Start the GitHub emulator and point GITHUB_* (and the webhook secret) at it. */
-  github?: boolean | GitHubEmulatorOptions;
+  github?: boolean | Omit<GitHubEmulatorOptions, "specPath">;
   /** GitHub client tuning; default FAST_GITHUB. */
   githubClient?: GitHubClientOptions;
   /** The app's clock (tests move it forward, e.g. past a stability window). */
@@ -79,7 +81,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const db = await createTestDatabase();
   const slack = await startSlackEmulator({ port: 0, signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
   const github = options.github
-    ? await startGitHubEmulator({ token: GITHUB_TOKEN, ...(typeof options.github === "object" ? options.github : {}) })
+    ? await startGitHubEmulator({
+        specPath: sharedSpecs.githubRest,
+        token: GITHUB_TOKEN,
+        ...(typeof options.github === "object" ? options.github : {}),
+      })
     : undefined;
   const config = testConfig(slack.apiUrl, {
     ...options,

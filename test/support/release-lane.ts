@@ -1,8 +1,9 @@
 // Helpers for the release-lane end-to-end tests: an incident with its war
 // room, `/hotfix <verb>` typed in it, what the user and the room were told,
 // and a movable clock.
+
+import type { EphemeralMessage } from "@hotfix/slack-emulator";
 import { expect } from "vitest";
-import type { EphemeralMessage } from "../../src/sandbox/slack/index.js";
 import type { IncidentWithRoles } from "../../src/store/incidents.js";
 import { declareIncident } from "../../src/workflows/declare.js";
 import { settled } from "./declare.js";

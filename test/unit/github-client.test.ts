@@ -1,5 +1,7 @@
 // The GitHub client on its own, against the emulator: what is retried and
 // what is not (a 409 never), and the idempotent writes the outbox relies on.
+
+import { type EmulatedRepo, type GitHubEmulator, startGitHubEmulator } from "@hotfix/github-emulator";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { envSchema } from "../../src/config.js";
@@ -19,14 +21,14 @@ import {
   tagCommit,
   writeFile,
 } from "../../src/integrations/github.js";
-import { type EmulatedRepo, type GitHubEmulator, startGitHubEmulator } from "../../src/sandbox/github/index.js";
+import { sharedSpecs } from "../support/shared-specs.js";
 
 let em: GitHubEmulator;
 let gh: GitHubClient;
 let repo: EmulatedRepo;
 
 beforeAll(async () => {
-  em = await startGitHubEmulator({ onSpecViolation: () => undefined });
+  em = await startGitHubEmulator({ specPath: sharedSpecs.githubRest, onSpecViolation: () => undefined });
   const env = envSchema.parse({ GITHUB_TOKEN: "ghp_test_token", GITHUB_REPOSITORY: "acme/payments", GITHUB_API_URL: `${em.url}/` });
   const client = createGitHubClient(env, pino({ level: "silent" }), { throttle: false, retryAfterBaseValue: 1 });
   if (!client) throw new Error("not configured");

@@ -6,13 +6,8 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Octokit } from "@octokit/rest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  deploymentStatusEvent,
-  type EmulatedRepo,
-  type GitHubEmulator,
-  pullRequestEvent,
-  startGitHubEmulator,
-} from "../../src/sandbox/github/index.js";
+import { sharedSpecs } from "../../../test/support/shared-specs.js";
+import { deploymentStatusEvent, type EmulatedRepo, type GitHubEmulator, pullRequestEvent, startGitHubEmulator } from "../src/index.js";
 
 const owner = "acme";
 const repo = "payments";
@@ -23,7 +18,7 @@ let gh: Octokit;
 let payments: EmulatedRepo;
 
 beforeEach(async () => {
-  em = await startGitHubEmulator();
+  em = await startGitHubEmulator({ specPath: sharedSpecs.githubRest });
   gh = new Octokit({ auth: "ghp_test_token", baseUrl: em.url, request: { retries: 0 }, log: quiet });
   payments = em.repo("acme/payments");
 });
@@ -211,7 +206,7 @@ describe("branch protection", () => {
 
 describe("branch protection for a token that is not an admin", () => {
   it("refuses direct writes to main and merges a pull request only with approval and green checks", async () => {
-    const strict = await startGitHubEmulator({ actorIsAdmin: false });
+    const strict = await startGitHubEmulator({ specPath: sharedSpecs.githubRest, actorIsAdmin: false });
     try {
       const bot = new Octokit({ auth: "ghp_test_token", baseUrl: strict.url, request: { retries: 0 }, log: quiet });
       const repoState = strict.repo("acme/payments");

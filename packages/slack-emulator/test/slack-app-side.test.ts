@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net";
 import { isValidSlackRequest } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SlackClientValidationError, type SlackEmulator, startSlackEmulator } from "../../src/sandbox/slack/index.js";
+import { sharedSpecs } from "../../../test/support/shared-specs.js";
+import { SlackClientValidationError, type SlackEmulator, startSlackEmulator } from "../src/index.js";
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -45,7 +46,7 @@ function decode(contentType: string, raw: string): Record<string, any> {
 }
 
 beforeAll(async () => {
-  slack = await startSlackEmulator();
+  slack = await startSlackEmulator({ manifestPath: sharedSpecs.manifest });
   client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
   appServer = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -161,7 +162,7 @@ describe("slash commands", () => {
   });
 
   it("time out after 3 seconds as Slack does, recording the latency", async () => {
-    const impatient = await startSlackEmulator({ ackTimeoutMs: 150, appUrl: slack.appUrl ?? "" });
+    const impatient = await startSlackEmulator({ manifestPath: sharedSpecs.manifest, ackTimeoutMs: 150, appUrl: slack.appUrl ?? "" });
     try {
       answer = () => ({ delayMs: 400 });
       const result = await impatient.slashCommand({ userId: "U0ALICE", channelId: "C0ENGPROD", text: "declare" });
@@ -652,7 +653,7 @@ describe("events", () => {
     await expect(slack.event({ type: "message", channel: "C0INCIDENTS", user: "U0ALICE", text: "hi" })).rejects.toThrow(
       /does not subscribe to message/,
     );
-    const loose = await startSlackEmulator({ strictManifest: false, appUrl: slack.appUrl ?? "" });
+    const loose = await startSlackEmulator({ manifestPath: sharedSpecs.manifest, strictManifest: false, appUrl: slack.appUrl ?? "" });
     try {
       const result = await loose.event({ type: "message", channel: "C0INCIDENTS", user: "U0ALICE", text: "hi" });
       expect(result.event).toMatchObject({ type: "message", channel: "C0INCIDENTS", user: "U0ALICE", text: "hi", channel_type: "channel" });

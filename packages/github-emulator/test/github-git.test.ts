@@ -2,11 +2,11 @@
 // merge bases, and the line-level three-way merge behind merges and pull
 // requests.
 import { describe, expect, it } from "vitest";
-import { diffLines, splitLines, unifiedPatch } from "../../src/sandbox/github/git/diff.js";
-import { commitsBetween, isAncestor, mergeBases } from "../../src/sandbox/github/git/graph.js";
-import { mergeLines } from "../../src/sandbox/github/git/merge.js";
-import { ObjectStore } from "../../src/sandbox/github/git/objects.js";
-import { compareTagNamesDesc, isValidRefName } from "../../src/sandbox/github/git/refnames.js";
+import { diffLines, splitLines, unifiedPatch } from "../src/git/diff.js";
+import { commitsBetween, isAncestor, mergeBases } from "../src/git/graph.js";
+import { mergeLines } from "../src/git/merge.js";
+import { ObjectStore } from "../src/git/objects.js";
+import { compareTagNamesDesc, isValidRefName } from "../src/git/refnames.js";
 
 const who = (date: string) => ({ name: "A U Thor", email: "author@example.com", date });
 

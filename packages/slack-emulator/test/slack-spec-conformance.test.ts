@@ -10,12 +10,14 @@
 // no context-block text elements and no number/url inputs, which Slack
 // certainly echoes too.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { WebClient } from "@slack/web-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SlackEmulator, startSlackEmulator } from "../../src/sandbox/slack/index.js";
+import { sharedSpecs } from "../../../test/support/shared-specs.js";
+import { type SlackEmulator, startSlackEmulator } from "../src/index.js";
 
-const SPEC_DIR = process.env.SLACK_SPEC_DIR ?? fileURLToPath(new URL("../../../shared/specs/slack/api/", import.meta.url));
+// A missing spec folder must fail this suite, never empty it: the folder is
+// checked by its own test and an absent one lists no files to compare.
+const SPEC_DIR = sharedSpecs.slackApiDir;
 const specFiles = existsSync(SPEC_DIR) ? readdirSync(SPEC_DIR).filter((f) => f.endsWith(".json")) : [];
 
 type JsonType = "null" | "array" | "object" | "string" | "number" | "boolean";
@@ -240,9 +242,14 @@ async function busyScenario(client: WebClient): Promise<void> {
   await client.conversations.archive({ channel: id });
 }
 
-describe.skipIf(specFiles.length === 0)("answers match Slack's sample responses", () => {
+describe("answers match Slack's sample responses", () => {
+  it("finds the sample responses in shared/specs/slack/api", () => {
+    expect(existsSync(SPEC_DIR), `${SPEC_DIR} is missing: shared/ must sit beside the repository`).toBe(true);
+    expect(specFiles.length).toBeGreaterThan(20);
+  });
+
   beforeAll(async () => {
-    slack = await startSlackEmulator();
+    slack = await startSlackEmulator({ manifestPath: sharedSpecs.manifest });
     const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
     await busyScenario(client);
   });

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 
 /** The parts of the Slack app manifest the emulator enforces. */
@@ -15,19 +14,14 @@ export interface AppManifest {
 }
 
 /**
- * Where manifest.yml is: an explicit path, else the working directory (npm runs
- * from the repo root), else up from this file (src/sandbox/slack or
- * dist/src/sandbox/slack).
+ * Where manifest.yml is: the `manifestPath` option, else `manifest.yml` in the
+ * working directory (npm and vitest run from the repo root). Nothing is
+ * guessed from this package's own location.
  */
 export function findManifest(explicit?: string): string | undefined {
   if (explicit) return explicit;
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    path.resolve(process.cwd(), "manifest.yml"),
-    path.resolve(here, "../../../manifest.yml"),
-    path.resolve(here, "../../../../manifest.yml"),
-  ];
-  return candidates.find((candidate) => existsSync(candidate));
+  const inWorkingDir = path.resolve(process.cwd(), "manifest.yml");
+  return existsSync(inWorkingDir) ? inWorkingDir : undefined;
 }
 
 function record(value: unknown): Record<string, unknown> {

@@ -1,5 +1,5 @@
 // GitHub REST emulator for tests and `hotfix demo`: a real commit graph behind
-// the 31 operations of specs/github/rest-subset.json, every request and
+// the 40 operations of specs/github/rest-subset.json, every request and
 // answer checked against that description.
 export type { CallFilter, RecordedCall } from "./calls.js";
 export { GitHubEmulator, type GitHubEmulatorOptions, startGitHubEmulator } from "./emulator.js";

@@ -5,7 +5,8 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type GitHubEmulator, loadSpec, startGitHubEmulator, validatorFor } from "../../src/sandbox/github/index.js";
+import { sharedSpecs } from "../../../test/support/shared-specs.js";
+import { type GitHubEmulator, loadSpec, startGitHubEmulator, validatorFor } from "../src/index.js";
 
 const owner = "acme";
 const repo = "payments";
@@ -17,7 +18,7 @@ let violations: string[];
 
 beforeEach(async () => {
   violations = [];
-  em = await startGitHubEmulator({ onSpecViolation: (message) => violations.push(message) });
+  em = await startGitHubEmulator({ specPath: sharedSpecs.githubRest, onSpecViolation: (message) => violations.push(message) });
 });
 
 afterEach(async () => {
@@ -96,7 +97,7 @@ describe("rate limits", () => {
   });
 
   it("enforces the optional secondary limit on content-creating requests", async () => {
-    const limited = await startGitHubEmulator({ secondaryRateLimit: { perMinute: 2 } });
+    const limited = await startGitHubEmulator({ specPath: sharedSpecs.githubRest, secondaryRateLimit: { perMinute: 2 } });
     try {
       const gh = new Octokit({ auth: "ghp_test_token", baseUrl: limited.url, request: { retries: 0 }, log: quiet });
       const sha = limited.repo("acme/payments").branch("main")?.sha as string;
@@ -151,7 +152,7 @@ describe("checking against GitHub's description", () => {
   });
 
   it("validates directly: documented statuses, required fields, formats", () => {
-    const spec = loadSpec();
+    const spec = loadSpec(sharedSpecs.githubRest);
     expect(spec.operations).toHaveLength(31);
     const validator = validatorFor(spec);
     const getRef = spec.byId.get("git/get-ref");

@@ -3,7 +3,8 @@
 // CI results, contents, workflow dispatch, and GitHub's error answers.
 import { Octokit } from "@octokit/rest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type EmulatedRepo, type GitHubEmulator, startGitHubEmulator } from "../../src/sandbox/github/index.js";
+import { sharedSpecs } from "../../../test/support/shared-specs.js";
+import { type EmulatedRepo, type GitHubEmulator, startGitHubEmulator } from "../src/index.js";
 
 const TOKEN = "ghp_test_token";
 const owner = "acme";
@@ -15,7 +16,7 @@ let gh: Octokit;
 let payments: EmulatedRepo;
 
 beforeEach(async () => {
-  em = await startGitHubEmulator();
+  em = await startGitHubEmulator({ specPath: sharedSpecs.githubRest });
   gh = new Octokit({ auth: TOKEN, baseUrl: em.url, request: { retries: 0 }, log: quiet });
   payments = em.repo("acme/payments");
 });

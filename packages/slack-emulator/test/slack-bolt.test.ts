@@ -6,7 +6,8 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SlackEmulator, startSlackEmulator } from "../../src/sandbox/slack/index.js";
+import { sharedSpecs } from "../../../test/support/shared-specs.js";
+import { type SlackEmulator, startSlackEmulator } from "../src/index.js";
 
 let slack: SlackEmulator;
 let app: App;
@@ -29,7 +30,7 @@ const modal = {
 };
 
 beforeAll(async () => {
-  slack = await startSlackEmulator();
+  slack = await startSlackEmulator({ manifestPath: sharedSpecs.manifest });
   app = new App({
     token: slack.botToken,
     signingSecret: slack.signingSecret,

@@ -2,8 +2,6 @@
 // may use (`specs/github/rest-subset.json`). The emulator routes, validates and
 // documents itself from this one file, so it cannot drift from it.
 import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -32,31 +30,6 @@ export interface Spec {
   file: string;
   operations: SpecOperation[];
   byId: Map<string, SpecOperation>;
-}
-
-const RELATIVE = path.join("specs", "github", "rest-subset.json");
-
-/**
- * Where the spec lives: an explicit path, `HOTFIX_GITHUB_SPEC`, or the first
- * `specs/github/rest-subset.json` (or `shared/specs/...`) found walking up from
- * this module. Walking up keeps it working from `src/` under tsx and from
- * `dist/src/` after a build, and whether the spec is vendored in the repo or
- * shared next to it.
- */
-export function findSpecFile(explicit?: string): string {
-  const candidates: string[] = [];
-  if (explicit) candidates.push(explicit);
-  if (process.env.HOTFIX_GITHUB_SPEC) candidates.push(process.env.HOTFIX_GITHUB_SPEC);
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    candidates.push(path.join(dir, RELATIVE), path.join(dir, "shared", RELATIVE));
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  const found = candidates.find((file) => existsSync(file));
-  if (!found) throw new Error(`GitHub emulator: cannot find ${RELATIVE}; set HOTFIX_GITHUB_SPEC. Looked in:\n${candidates.join("\n")}`);
-  return found;
 }
 
 // Docs pages per operation, so error bodies carry the same
@@ -99,10 +72,15 @@ export const DOCS_ROOT = "https://docs.github.com/rest";
 
 const cache = new Map<string, Spec>();
 
-/** Parses the spec once per file; the file is ~1 MB and shared by every emulator in a process. */
-export function loadSpec(file = findSpecFile()): Spec {
+/**
+ * Parses the spec once per file; the file is ~1 MB and shared by every
+ * emulator in a process. The caller says where it is (the repo's tests compute
+ * it once, beside the repo): guessing would let a test run against a stale copy.
+ */
+export function loadSpec(file: string): Spec {
   const cached = cache.get(file);
   if (cached) return cached;
+  if (!existsSync(file)) throw new Error(`GitHub emulator: no spec at ${file} (the specPath option: shared/specs/github/rest-subset.json)`);
   const raw = JSON.parse(readFileSync(file, "utf8")) as { operations: Record<string, Omit<SpecOperation, "method" | "path">> };
   const operations: SpecOperation[] = Object.entries(raw.operations).map(([key, op]) => {
     const [method = "", opPath = ""] = key.split(" ");

@@ -41,8 +41,8 @@ export interface GitHubEmulatorOptions {
   secondaryRateLimit?: boolean | SecondaryLimitOptions;
   /** Clock for timestamps and rate limits; default real time. */
   now?: () => Date;
-  /** Path of rest-subset.json; default found by walking up from this module. */
-  specPath?: string;
+  /** Path of shared/specs/github/rest-subset.json: the operations it routes, validates and documents. */
+  specPath: string;
   /** Receives every spec violation (default: printed to stderr). */
   onSpecViolation?: (message: string) => void;
 }
@@ -73,7 +73,7 @@ export class GitHubEmulator {
   private readonly server: Server;
   private baseUrl = "";
 
-  constructor(private readonly options: GitHubEmulatorOptions = {}) {
+  constructor(private readonly options: GitHubEmulatorOptions) {
     const now = options.now ?? (() => new Date());
     const given = options.actor;
     this.actor = given
@@ -202,6 +202,6 @@ export class GitHubEmulator {
   }
 }
 
-export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): Promise<GitHubEmulator> {
+export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promise<GitHubEmulator> {
   return new GitHubEmulator(options).listen();
 }

@@ -3,7 +3,8 @@
 import { ErrorCode, WebAPIHTTPError, WebAPIRateLimitedError, WebClient } from "@slack/web-api";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type SlackEmulator, startSlackEmulator } from "../../src/sandbox/slack/index.js";
+import { sharedSpecs } from "../../../test/support/shared-specs.js";
+import { type SlackEmulator, startSlackEmulator } from "../src/index.js";
 
 let slack: SlackEmulator;
 let client: WebClient;
@@ -24,7 +25,7 @@ async function slackError(call: Promise<unknown>): Promise<{ error: string; [key
 }
 
 beforeAll(async () => {
-  slack = await startSlackEmulator();
+  slack = await startSlackEmulator({ manifestPath: sharedSpecs.manifest });
   client = clientFor(slack.botToken);
 });
 afterAll(async () => {
@@ -474,7 +475,7 @@ describe("auth, scopes and failures", () => {
   });
 
   it("answers missing_scope with needed and provided", async () => {
-    const narrow = await startSlackEmulator({ scopes: ["chat:write", "channels:read"] });
+    const narrow = await startSlackEmulator({ manifestPath: sharedSpecs.manifest, scopes: ["chat:write", "channels:read"] });
     try {
       const narrowClient = new WebClient(narrow.botToken, { slackApiUrl: narrow.apiUrl, retryConfig: { retries: 0 } });
       // No scope the method accepts: Slack lists them all.
@@ -571,7 +572,7 @@ describe("auth, scopes and failures", () => {
   it("takes a pino logger and resets to the seeded workspace", async () => {
     const lines: string[] = [];
     const logger = pino({ level: "debug" }, { write: (line: string) => lines.push(line) });
-    const logged = await startSlackEmulator({ logger });
+    const logged = await startSlackEmulator({ manifestPath: sharedSpecs.manifest, logger });
     try {
       await new WebClient(logged.botToken, { slackApiUrl: logged.apiUrl, retryConfig: { retries: 0 } }).conversations.create({
         name: "temp",
