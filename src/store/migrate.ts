@@ -36,7 +36,16 @@ export interface MigrationOptions {
   /** Default: `prisma/migrations` of this repository, found from this file's location (src/ or dist/src/). */
   migrationsDir?: string;
   logger?: Logger;
+  /** How long to wait for another runner's migration lock before giving up with P1002. Default 60 s. */
+  lockTimeoutMs?: number;
+  /** How long one statement of a migration may wait for a table lock (Postgres lock_timeout). Default 30 s. */
+  statementLockTimeoutMs?: number;
+  /** Runs after a transient failure (connection lost, lock timeout, serialization failure). Default 3. */
+  attempts?: number;
 }
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+const DEFAULT_STATEMENT_LOCK_TIMEOUT_MS = 30_000;
 
 export interface ApplyResult {
   /** Names of the migrations applied by this call, in order. */
@@ -66,6 +75,42 @@ export class MigrationError extends Error {
   }
 }
 
+/** An interruption that says nothing about the migration itself: never recorded, worth another try. */
+export class TransientMigrationError extends MigrationError {
+  override readonly cause: unknown;
+  constructor(message: string, cause: unknown) {
+    super(message, "TRANSIENT");
+    this.cause = cause;
+  }
+}
+
+/**
+ * SQLSTATE classes and codes that mean "try again", not "this SQL is wrong":
+ * connection exceptions (08), operator intervention such as a terminated
+ * backend or a shutdown (57P01-57P05, 57014 query_canceled), serialization
+ * failure and deadlock (40001, 40P01), lock_not_available (55P03, what
+ * lock_timeout raises), insufficient resources (53).
+ */
+const TRANSIENT_SQLSTATE = /^(08|53|57P0|40001|40P01|55P03|57014)/;
+const TRANSIENT_NODE_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+
+export function isTransient(error: unknown): boolean {
+  if (error instanceof TransientMigrationError) return true;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_NODE_CODES.has(code))) return true;
+  // node-postgres reports a dropped connection without a code.
+  return /Connection terminated|connection (?:is )?closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
+    error.message,
+  );
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? `${error.message} (${code})` : error.message;
+}
+
 interface LocalMigration {
   name: string;
   script: string;
@@ -83,26 +128,57 @@ interface MigrationRow {
   started_at: Date;
 }
 
+/**
+ * Applies what is pending. A transient failure (the connection lost, a lock
+ * not granted in time, a serialization failure) records nothing and is tried
+ * again on a fresh connection; only the migration's own SQL failing is
+ * recorded as a failed migration, which stops every replica until resolved.
+ */
 export async function applyMigrations(options: MigrationOptions): Promise<ApplyResult> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
   const local = await readLocalMigrations(migrationsDir);
   const log = options.logger;
-  return withClient(options.connectionString, { createSchema: true }, async (client) => {
-    await acquireMigrateLock(client, log);
+  const attempts = Math.max(1, options.attempts ?? 3);
+  for (let attempt = 1; ; attempt++) {
     try {
-      await ensureMigrationsTable(client);
-      const status = compareHistories(local, await readMigrationRows(client));
-      refuseUnsafeHistory(status, migrationsDir);
-      const pending = local.filter((migration) => status.pending.includes(migration.name));
-      for (const migration of pending) await applyMigration(client, migration, log);
-      if (pending.length === 0) log?.debug({ applied: status.applied.length }, "database schema is up to date");
-      return { applied: pending.map((migration) => migration.name), alreadyApplied: status.applied.length };
-    } finally {
-      // Ending the session releases it anyway; a failed unlock must not hide the real error.
-      await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK_KEY]).catch(() => undefined);
+      return await applyOnce(options, migrationsDir, local);
+    } catch (error) {
+      if (!(error instanceof TransientMigrationError) || attempt >= attempts) throw error;
+      log?.warn({ err: error, attempt }, "migration interrupted by a transient failure; nothing recorded, trying again");
+      await sleep(250 * attempt);
     }
-  });
+  }
 }
+
+async function applyOnce(options: MigrationOptions, migrationsDir: string, local: LocalMigration[]): Promise<ApplyResult> {
+  const log = options.logger;
+  try {
+    return await withClient(options.connectionString, { createSchema: true }, async (client) => {
+      await acquireMigrateLock(client, log, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+      try {
+        await ensureMigrationsTable(client);
+        const status = compareHistories(local, await readMigrationRows(client));
+        refuseUnsafeHistory(status, migrationsDir);
+        const pending = local.filter((migration) => status.pending.includes(migration.name));
+        const lockTimeout = options.statementLockTimeoutMs ?? DEFAULT_STATEMENT_LOCK_TIMEOUT_MS;
+        for (const migration of pending) await applyMigration(client, migration, log, lockTimeout);
+        if (pending.length === 0) log?.debug({ applied: status.applied.length }, "database schema is up to date");
+        return { applied: pending.map((migration) => migration.name), alreadyApplied: status.applied.length };
+      } finally {
+        // Ending the session releases it anyway; a failed unlock must not hide the real error.
+        await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK_KEY]).catch(() => undefined);
+      }
+    });
+  } catch (error) {
+    // A connection that broke outside a migration's own transaction (connect, lock, bookkeeping) is transient too.
+    if (!(error instanceof MigrationError) && isTransient(error)) {
+      throw new TransientMigrationError(`Migrating was interrupted: ${describeError(error)}. Nothing was recorded.`, error);
+    }
+    throw error;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Read-only: no lock, no table created. */
 export async function migrationStatus(options: Omit<MigrationOptions, "logger">): Promise<MigrationStatus> {
@@ -177,7 +253,9 @@ async function withClient<T>(
   options: { createSchema: boolean },
   work: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
-  const client = new pg.Client({ connectionString });
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
+  // A connection dropped between queries is reported by the next query; unhandled, this event would end the process.
+  client.on("error", () => undefined);
   await client.connect();
   try {
     await useSchemaFromUrl(client, connectionString, options);
@@ -198,14 +276,47 @@ async function useSchemaFromUrl(client: pg.Client, connectionString: string, opt
 
 /**
  * Session-level, like Prisma's: held until released or the connection ends, so
- * a crashed runner never leaves it behind. Replicas starting together queue up
- * here; the later ones then find nothing left to apply.
+ * a crashed runner never leaves it behind. Replicas starting together take
+ * turns here; the later ones then find nothing left to apply. Never waits
+ * forever: pg_try_advisory_lock in a loop, then Prisma's P1002 naming who holds it.
  */
-async function acquireMigrateLock(client: pg.Client, log: Logger | undefined): Promise<void> {
-  const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [PRISMA_MIGRATE_LOCK_KEY]);
-  if (rows[0]?.locked) return;
-  log?.info({ lockKey: PRISMA_MIGRATE_LOCK_KEY }, "another migration run holds the lock; waiting for it");
-  await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK_KEY]);
+async function acquireMigrateLock(client: pg.Client, log: Logger | undefined, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 50;
+  let told = false;
+  for (;;) {
+    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [PRISMA_MIGRATE_LOCK_KEY]);
+    if (rows[0]?.locked) return;
+    if (!told) {
+      log?.info({ lockKey: PRISMA_MIGRATE_LOCK_KEY, timeoutMs }, "another migration run holds the lock; waiting for it");
+      told = true;
+    }
+    if (Date.now() >= deadline) {
+      const holder = await describeLockHolder(client).catch(() => "");
+      throw new MigrationError(
+        `Timed out after ${Math.round(timeoutMs / 1000)} s waiting for the migration lock (pg advisory lock ${PRISMA_MIGRATE_LOCK_KEY})` +
+          `${holder ? `, held by ${holder}` : ""}. Another \`hotfix migrate\`, replica or \`prisma migrate\` is running, or is stuck: ` +
+          "wait for it, or end that session (pg_terminate_backend), then start again.",
+        "P1002",
+      );
+    }
+    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+    delay = Math.min(delay * 2, 1_000);
+  }
+}
+
+/** Who holds the lock, for the error: `pid 123 (hotfix, 10.0.0.7, since 2026-...)`. */
+async function describeLockHolder(client: pg.Client): Promise<string> {
+  const { rows } = await client.query<{ pid: number; application_name: string; client_addr: string | null; backend_start: Date }>(
+    `SELECT a.pid, a.application_name, host(a.client_addr) AS client_addr, a.backend_start
+       FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1 AND l.objsubid = 1 AND l.pid <> pg_backend_pid()`,
+    [PRISMA_MIGRATE_LOCK_KEY],
+  );
+  const row = rows[0];
+  if (!row) return "";
+  const who = [row.application_name || null, row.client_addr, `since ${row.backend_start.toISOString()}`].filter(Boolean).join(", ");
+  return `pid ${row.pid} (${who})`;
 }
 
 async function migrationsTableExists(client: pg.Client): Promise<boolean> {
@@ -289,17 +400,20 @@ function quoteList(names: string[]): string {
 
 /**
  * One transaction per migration, its bookkeeping row included: a crash leaves
- * no trace and the migration is simply retried. A migration that fails is
+ * no trace and the migration is simply retried. A migration whose SQL fails is
  * rolled back and then recorded as failed (no finished_at, the error in
- * `logs`), as Prisma records it, so both tools stop until someone resolves it.
+ * `logs`), as Prisma records it, so both tools stop until someone resolves it;
+ * a transient failure is rolled back and recorded nowhere.
  * Hence a migration.sql must not manage transactions itself, nor use what
  * cannot run in one (CREATE INDEX CONCURRENTLY) — Prisma's own batch has the
  * same limit.
  */
-async function applyMigration(client: pg.Client, migration: LocalMigration, log: Logger | undefined): Promise<void> {
+async function applyMigration(client: pg.Client, migration: LocalMigration, log: Logger | undefined, lockTimeoutMs: number): Promise<void> {
   log?.info({ migration: migration.name }, "applying migration");
   const began = Date.now();
   await client.query("BEGIN");
+  // A statement waiting on a table another session holds fails (55P03, transient) instead of hanging the start-up.
+  await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
   // The server's clock, as Prisma records it (now() is the transaction's start).
   const { rows } = await client.query<{ started_at: Date }>("SELECT now() AS started_at");
   const startedAt = rows[0]?.started_at ?? new Date();
@@ -313,6 +427,13 @@ async function applyMigration(client: pg.Client, migration: LocalMigration, log:
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
+    if (isTransient(error)) {
+      // Not the migration's fault: recording it as failed would stop every replica until someone resolved it by hand.
+      throw new TransientMigrationError(
+        `Migration \`${migration.name}\` was interrupted (${describeError(error)}) and rolled back; nothing was recorded.`,
+        error,
+      );
+    }
     const logs = describeDatabaseError(error);
     await client
       .query(
