@@ -66,12 +66,12 @@ export async function startHotfixCommander(config: Config, options: StartOptions
   if (github) ctx.github = github;
   registerListeners(slack.app, ctx);
   if (options.workers !== false) defineJobs(jobs, ctx, { effectLeaseMs: options.effectLeaseMs ?? config.env.HOTFIX_EFFECT_LEASE_MS });
-  const routes: Route[] = [...healthRoutes(database.prisma, metrics), ...githubWebhookRoutes(ctx)];
+  const routes: Route[] = [...healthRoutes(database.prisma, metrics, logger), ...githubWebhookRoutes(ctx)];
   const http = createHttpServer({
     routes,
     metrics,
     logger,
-    ...(slack.requestListener ? { slackListener: slack.requestListener } : {}),
+    ...(slack.requestListener ? { slackListener: slack.requestListener, slackSigningSecret: config.env.SLACK_SIGNING_SECRET ?? "" } : {}),
   });
   try {
     await jobs.start();

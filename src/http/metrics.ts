@@ -1,12 +1,18 @@
 // Prometheus metrics. One registry per app instance (tests run several apps
 // in one process, and a global registry would mix their counts).
+//
+// Every label value comes from a fixed set chosen by our code (a route we
+// serve, a status we sent, a kind from SLACK_REQUEST_KINDS, a refusal reason),
+// never from a request as it came: a stranger's requests cannot add series.
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { SLACK_REFUSALS } from "./body.js";
 
 export interface Metrics {
   registry: Registry;
   httpRequests: Counter<"route" | "method" | "status">;
   slackRequests: Counter<"kind">;
   slackAckSeconds: Histogram<"kind">;
+  slackRejected: Counter<"reason">;
   jobRuns: Counter<"queue" | "outcome">;
   sideEffects: Counter<"effect" | "outcome">;
 }
@@ -14,6 +20,14 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "hotfix_" });
+  const slackRejected = new Counter({
+    name: "hotfix_slack_rejected_total",
+    help: "Requests to /slack/events refused before their body was trusted, by reason",
+    labelNames: ["reason"],
+    registers: [registry],
+  });
+  // Every reason's series exists from the start, so refusals change numbers, never the set of series.
+  for (const reason of SLACK_REFUSALS) slackRejected.inc({ reason }, 0);
   return {
     registry,
     httpRequests: new Counter({
@@ -35,6 +49,7 @@ export function createMetrics(): Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
       registers: [registry],
     }),
+    slackRejected,
     jobRuns: new Counter({
       name: "hotfix_job_runs_total",
       help: "Durable job runs, by queue and outcome",

@@ -4,7 +4,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { BodyTooLargeError, readBody, slackRequestKind } from "./body.js";
+import {
+  BodyTooLargeError,
+  checkSlackHeaders,
+  readBody,
+  SLACK_BODY_LIMIT,
+  type SlackRefusal,
+  slackRequestKind,
+  verifySlackSignature,
+} from "./body.js";
 import type { Metrics } from "./metrics.js";
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -37,8 +45,33 @@ export interface HttpServerOptions {
   routes: Route[];
   /** Bolt's request listener for POST /slack/events (HTTP mode only). */
   slackListener?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Checked here on the raw bytes before Bolt (or a metric) sees the body. Required with slackListener. */
+  slackSigningSecret?: string;
   metrics: Metrics;
   logger: Logger;
+}
+
+/** HTTP methods we label by name; anything else is `other` (a label never comes from the request as is). */
+const METHODS = new Set(["GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"]);
+
+/** Up to this size, an unread body is discarded by node:http after the answer and the connection kept. */
+const DRAIN_LIMIT = 64 * 1024;
+
+/**
+ * A refusal answered without reading (all of) the body. A small declared body
+ * is left for node:http to discard, keeping the connection; a large or
+ * undeclared (chunked) one is never read: the socket closes after the answer.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
+  const length = Number(req.headers["content-length"] ?? Number.NaN);
+  if (!req.complete && !(Number.isFinite(length) && length <= DRAIN_LIMIT)) res.setHeader("connection", "close");
+  sendText(res, status, text);
+}
+
+/** An unsigned, small, form-encoded request: perhaps Slack's `ssl_check=1`, which Slack does not sign. */
+function mayBeSslCheck(req: IncomingMessage): boolean {
+  const length = Number(req.headers["content-length"]);
+  return req.headers["content-type"] === "application/x-www-form-urlencoded" && Number.isFinite(length) && length <= 512;
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
@@ -48,15 +81,35 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   let closing = false;
   const idleWaiters: Array<() => void> = [];
 
+  // Before trust, nothing: headers first (signature present, timestamp within 5 minutes either way),
+  // then at most 1 MiB read, then the HMAC on those raw bytes. Only a verified body is classified,
+  // counted by kind, and handed to Bolt, which reuses the buffer (req.rawBody) and parses it once.
   const handleSlack = async (req: IncomingMessage, res: ServerResponse, started: bigint) => {
     const listener = options.slackListener;
     if (!listener) return sendText(res, 404, "Slack requests arrive over Socket Mode on this instance\n");
+    const rejected = (reason: SlackRefusal, status = 401) => {
+      metrics.slackRejected.inc({ reason });
+      logger.debug({ reason }, "Slack request refused");
+      refuse(req, res, status, status === 413 ? "request body too large\n" : "request not signed by Slack\n");
+    };
+    const headerRefusal = checkSlackHeaders(req.headers);
+    if (headerRefusal && !(headerRefusal === "missing_signature" && mayBeSslCheck(req))) return rejected(headerRefusal);
     let raw: Buffer;
     try {
-      raw = await readBody(req, 10 * 1_048_576);
+      raw = await readBody(req, SLACK_BODY_LIMIT);
     } catch (error) {
-      return sendText(res, error instanceof BodyTooLargeError ? 413 : 400, "unreadable body\n");
+      return error instanceof BodyTooLargeError ? rejected("too_large", 413) : rejected("unreadable", 400);
     }
+    if (headerRefusal) {
+      // Slack's unsigned certificate check: answered here, its body never reaches Bolt.
+      if (/(?:^|&)ssl_check=1(?:&|$)/.test(raw.toString("latin1"))) {
+        metrics.slackRequests.inc({ kind: "ssl_check" });
+        return sendText(res, 200, "");
+      }
+      return rejected(headerRefusal);
+    }
+    const refusal = verifySlackSignature(raw, req.headers, options.slackSigningSecret ?? "");
+    if (refusal) return rejected(refusal);
     const kind = slackRequestKind(raw, req.headers["content-type"]);
     metrics.slackRequests.inc({ kind });
     res.once("finish", () => {
@@ -76,7 +129,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       inFlight--;
       metrics.httpRequests.inc({
         route: routes.has(`${req.method} ${path}`) || path === "/slack/events" ? path : "other",
-        method: req.method ?? "?",
+        method: METHODS.has(req.method ?? "") ? (req.method as string) : "other",
         status: String(res.statusCode),
       });
       if (inFlight === 0) for (const wake of idleWaiters.splice(0)) wake();
@@ -101,6 +154,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     });
   });
   server.keepAliveTimeout = 5_000;
+  // A client trickling a body or its headers holds a socket for at most this long.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
 
   return {
     server,
