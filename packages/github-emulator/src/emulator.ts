@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CallFilter, CallLog, type RecordedCall } from "./calls.js";
 import { Faults } from "./faults.js";
-import type { EmulatorContext } from "./model.js";
+import type { EmulatorContext, WorkflowRun, WorkflowRunConclusion } from "./model.js";
 import { RateLimits, type SecondaryLimitOptions } from "./rate-limit.js";
 import { Links } from "./render/links.js";
 import { EmulatedRepo, SEED_DEVELOPER } from "./repo.js";
@@ -16,6 +16,7 @@ import { loadSpec } from "./spec.js";
 import { type Actor, makeActor, People } from "./users.js";
 import { validatorFor } from "./validate.js";
 import { sendWebhook, type WebhookDelivery, type WebhookTarget } from "./webhooks.js";
+import type { PendingDeploymentInput, WorkflowRuns } from "./workflow-runs.js";
 
 export interface GitHubEmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -170,6 +171,47 @@ export class GitHubEmulator {
     const repo = new EmulatedRepo(this.context, fullName, options);
     this.repos.set(fullName.toLowerCase(), repo);
     return repo;
+  }
+
+  // ---------------------------------------------------------------- workflow runs
+  // A dispatched run stays queued until the test moves it; run ids are unique
+  // across repositories, so these find the run wherever it is.
+
+  /** The run with this id (e.g. a dispatch's `workflow_run_id`), in any repository. */
+  workflowRun(id: number): WorkflowRun | undefined {
+    for (const repo of this.repos.values()) {
+      const run = repo.workflowRuns.get(id);
+      if (run) return run;
+    }
+    return undefined;
+  }
+
+  /** queued -> in_progress. */
+  startWorkflowRun(id: number): WorkflowRun {
+    return this.runsHolding(id).start(id);
+  }
+
+  /**
+   * The run waits (status `waiting`) on these environments' required reviewers,
+   * e.g. `[{ environment: "hotfix-release", reviewers: ["cole", { team: "release-captains" }] }]`.
+   */
+  setPendingDeployments(id: number, deployments: PendingDeploymentInput[]): WorkflowRun {
+    return this.runsHolding(id).setPendingDeployments(id, deployments);
+  }
+
+  /** The reviewers approved: the run is in progress again. */
+  approvePendingDeployments(id: number): WorkflowRun {
+    return this.runsHolding(id).approvePendingDeployments(id);
+  }
+
+  /** Ends the run: `success`, `failure`, `cancelled` (or another of GitHub's conclusions). */
+  completeWorkflowRun(id: number, conclusion: WorkflowRunConclusion): WorkflowRun {
+    return this.runsHolding(id).complete(id, conclusion);
+  }
+
+  private runsHolding(id: number): WorkflowRuns {
+    for (const repo of this.repos.values()) if (repo.workflowRuns.get(id)) return repo.workflowRuns;
+    throw new Error(`GitHub emulator has no workflow run ${id}`);
   }
 
   /** Every request answered so far, optionally filtered. */

@@ -21,3 +21,4 @@ export {
   type WebhookDelivery,
   type WebhookTarget,
 } from "./webhooks.js";
+export type { PendingDeploymentInput, WorkflowRuns } from "./workflow-runs.js";

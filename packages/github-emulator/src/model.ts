@@ -181,3 +181,44 @@ export interface BranchProtection {
   lockBranch: boolean;
   allowForkSyncing: boolean;
 }
+
+export type WorkflowRunStatus = "queued" | "in_progress" | "waiting" | "completed";
+export type WorkflowRunConclusion = "success" | "failure" | "cancelled" | "skipped" | "timed_out" | "action_required" | "neutral";
+
+/** Who may approve a deployment waiting on an environment's protection rules. */
+export type EnvironmentReviewer = { user: Actor } | { team: { slug: string; name: string; id: number } };
+
+/** A job of the run waits for an environment's required reviewers (and wait timer) before it deploys. */
+export interface PendingDeployment {
+  environment: { id: number; name: string };
+  waitTimer: number;
+  waitTimerStartedAt: string | null;
+  reviewers: EnvironmentReviewer[];
+}
+
+/**
+ * A run of a workflow. GitHub moves it queued -> in_progress -> (waiting on
+ * an environment) -> completed with a conclusion; the emulator moves it only
+ * when a test says so (`EmulatedRepo.startWorkflowRun`, `setPendingDeployments`,
+ * `approvePendingDeployments`, `completeWorkflowRun`), so a client's polling
+ * sees each state for as long as the test wants.
+ */
+export interface WorkflowRun {
+  id: number;
+  runNumber: number;
+  runAttempt: number;
+  workflow: Workflow;
+  event: string;
+  /** The branch the run is on; null for a run on a tag. */
+  headBranch: string | null;
+  headSha: Sha;
+  displayTitle: string;
+  status: WorkflowRunStatus;
+  conclusion: WorkflowRunConclusion | null;
+  actor: Actor;
+  inputs: Record<string, unknown>;
+  pendingDeployments: PendingDeployment[];
+  createdAt: string;
+  updatedAt: string;
+  runStartedAt: string;
+}

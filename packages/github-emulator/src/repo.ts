@@ -28,6 +28,7 @@ import type {
 import { checkProtectedWrite } from "./protection.js";
 import { isoSeconds } from "./render/links.js";
 import { type Actor, makeActor, WEB_FLOW } from "./users.js";
+import { WorkflowRuns } from "./workflow-runs.js";
 
 export type FileChanges = Record<string, string | Buffer | null>;
 
@@ -74,6 +75,8 @@ export class EmulatedRepo {
   readonly comments: IssueComment[] = [];
   readonly workflows: Workflow[] = [];
   readonly dispatches: WorkflowDispatch[] = [];
+  /** Runs of the workflows, and the controls a test moves them with. */
+  readonly workflowRuns = new WorkflowRuns(this);
   defaultBranch: string;
   description: string | null;
   isPrivate: boolean;

@@ -66,6 +66,15 @@ const DOCS: Record<string, string> = {
   "repos/update-branch-protection": "branches/branch-protection#update-branch-protection",
   "repos/create-or-update-file-contents": "repos/contents#create-or-update-file-contents",
   "pulls/merge": "pulls/pulls#merge-a-pull-request",
+  "pulls/list": "pulls/pulls#list-pull-requests",
+  "pulls/update": "pulls/pulls#update-a-pull-request",
+  "actions/list-workflow-runs": "actions/workflow-runs#list-workflow-runs-for-a-workflow",
+  "actions/get-workflow-run": "actions/workflow-runs#get-a-workflow-run",
+  "actions/get-pending-deployments-for-run": "actions/workflow-runs#get-pending-deployments-for-a-workflow-run",
+  "repos/list-deployments": "deployments/deployments#list-deployments",
+  "repos/list-deployment-statuses": "deployments/statuses#list-deployment-statuses",
+  "repos/get-branch-protection": "branches/branch-protection#get-branch-protection",
+  "repos/list-commit-statuses-for-ref": "commits/statuses#list-commit-statuses-for-a-reference",
 };
 
 export const DOCS_ROOT = "https://docs.github.com/rest";

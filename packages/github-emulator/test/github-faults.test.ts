@@ -153,7 +153,7 @@ describe("checking against GitHub's description", () => {
 
   it("validates directly: documented statuses, required fields, formats", () => {
     const spec = loadSpec(sharedSpecs.githubRest);
-    expect(spec.operations).toHaveLength(31);
+    expect(spec.operations).toHaveLength(40);
     const validator = validatorFor(spec);
     const getRef = spec.byId.get("git/get-ref");
     const createRef = spec.byId.get("git/create-ref");

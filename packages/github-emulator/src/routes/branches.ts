@@ -1,4 +1,4 @@
-// Branches: list, read, protect, and the merges endpoint (merge a branch or
+// Branches: list, read, protect and read the protection, and the merges endpoint (merge a branch or
 // sha into a branch with a real merge commit).
 import { HttpError, notFound } from "../errors.js";
 import type { BranchProtection } from "../model.js";
@@ -24,6 +24,14 @@ export const getBranch: Handler = (ctx) => {
   const sha = ctx.repo.branchHead(name);
   if (!sha) throw notFound("Branch not found");
   return { status: 200, body: branchJson(ctx.repo, name, sha) };
+};
+
+export const getBranchProtection: Handler = (ctx) => {
+  const name = str(ctx.params.branch);
+  if (!ctx.repo.branchHead(name)) throw notFound("Branch not found");
+  const protection = ctx.repo.protections.get(name);
+  if (!protection) throw notFound("Branch not protected");
+  return { status: 200, body: protectionJson(ctx.repo, name, protection) };
 };
 
 export const updateBranchProtection: Handler = (ctx) => {

@@ -1,8 +1,10 @@
 // What CI says about a commit: check runs (Actions) and the combined commit
-// status (older integrations), for a sha, branch or tag.
+// status (older integrations), for a sha, branch or tag; and every status
+// of a commit, history included.
 import { HttpError, unprocessable } from "../errors.js";
 import { checkRunJson, combinedState, statusJson } from "../render/checks.js";
 import { repositoryJson } from "../render/repository.js";
+import { simpleUser } from "../render/users.js";
 import { paginate } from "./paginate.js";
 import { type Handler, str } from "./types.js";
 
@@ -45,5 +47,20 @@ export const getCombinedStatus: Handler = (ctx) => {
       commit_url: links.repoApi(ctx.repo.fullName, `/commits/${commit.sha}`),
       url: links.repoApi(ctx.repo.fullName, `/commits/${commit.sha}/status`),
     },
+  };
+};
+
+/** Every status of the commit, newest first (not only the latest per context), paginated. */
+export const listCommitStatusesForRef: Handler = (ctx) => {
+  const ref = str(ctx.params.ref);
+  const commit = ctx.repo.resolve(ref);
+  if (!commit) throw new HttpError(404, `No commit found for SHA: ${ref}`);
+  const all = ctx.repo.statuses.filter((s) => s.sha === commit.sha).sort((a, b) => b.id - a.id);
+  const page = paginate(ctx, all);
+  const { links } = ctx.repo.ctx;
+  return {
+    status: 200,
+    headers: page.headers,
+    body: page.items.map((status) => ({ ...statusJson(ctx.repo, status), creator: simpleUser(status.creator, links) })),
   };
 };

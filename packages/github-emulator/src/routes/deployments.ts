@@ -8,6 +8,7 @@ import type { Deployment, DeploymentState, DeploymentStatus } from "../model.js"
 import { checkProtectedWrite } from "../protection.js";
 import { deploymentJson, deploymentStatusJson } from "../render/deployments.js";
 import { isoSeconds } from "../render/links.js";
+import { paginate } from "./paginate.js";
 import { type Handler, optionalString, str } from "./types.js";
 
 export const createDeployment: Handler = (ctx) => {
@@ -110,3 +111,29 @@ export function addDeploymentStatus(
   deployment.updatedAt = now;
   return status;
 }
+
+/** Newest first; `sha`, `ref`, `task` and `environment` filter ("none", their default, means any). */
+export const listDeployments: Handler = (ctx) => {
+  const wanted = (name: string) => {
+    const value = ctx.query[name];
+    return value === undefined || value === null || value === "none" ? undefined : str(value);
+  };
+  const [sha, ref, task, environment] = ["sha", "ref", "task", "environment"].map(wanted);
+  const deployments = ctx.repo.deployments
+    .filter((d) => sha === undefined || d.sha === sha)
+    .filter((d) => ref === undefined || d.ref === ref)
+    .filter((d) => task === undefined || d.task === task)
+    .filter((d) => environment === undefined || d.environment === environment)
+    .sort((a, b) => b.id - a.id);
+  const page = paginate(ctx, deployments);
+  return { status: 200, headers: page.headers, body: page.items.map((d) => deploymentJson(ctx.repo, d)) };
+};
+
+/** Newest first, paginated. */
+export const listDeploymentStatuses: Handler = (ctx) => {
+  const deployment = ctx.repo.deployments.find((d) => d.id === ctx.params.deployment_id);
+  if (!deployment) throw notFound();
+  const statuses = [...deployment.statuses].sort((a, b) => b.id - a.id);
+  const page = paginate(ctx, statuses);
+  return { status: 200, headers: page.headers, body: page.items.map((status) => deploymentStatusJson(ctx.repo, deployment, status)) };
+};

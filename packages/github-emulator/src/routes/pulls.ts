@@ -1,6 +1,6 @@
 // Pull requests: open (with GitHub's validation of head/base and duplicates),
-// read (mergeability computed on the real graph), and merge by merge commit,
-// squash or rebase.
+// read and list (mergeability computed on the real graph), update (title,
+// body, base, close and reopen), and merge by merge commit, squash or rebase.
 import { HttpError, notFound, validationFailed } from "../errors.js";
 import { commitsBetween, isAncestor, mergeBase } from "../git/graph.js";
 import { mergeSnapshots } from "../git/merge.js";
@@ -10,6 +10,7 @@ import { checkProtectedWrite } from "../protection.js";
 import { isoSeconds } from "../render/links.js";
 import { pullJson } from "../render/pulls.js";
 import { WEB_FLOW } from "../users.js";
+import { paginate } from "./paginate.js";
 import { type Handler, optionalString, type RouteContext, str } from "./types.js";
 
 function findPull(ctx: RouteContext): PullRequest {
@@ -19,6 +20,98 @@ function findPull(ctx: RouteContext): PullRequest {
 }
 
 export const getPull: Handler = (ctx) => ({ status: 200, body: pullJson(ctx.repo, findPull(ctx)) });
+
+/**
+ * GET /pulls: `state` (default open), `head` as "owner:branch" (GitHub ignores
+ * a head without the owner, so do we), `base`, `sort` and `direction`
+ * (default desc for created, asc otherwise), paginated.
+ */
+export const listPulls: Handler = (ctx) => {
+  const repo = ctx.repo;
+  const q = ctx.query;
+  const state = str(q.state ?? "open");
+  const head = optionalString(q.head);
+  const [headOwner, headBranch] = head?.includes(":") ? head.split(":", 2) : [undefined, undefined];
+  const sort = str(q.sort ?? "created");
+  const direction = optionalString(q.direction) ?? (sort === "created" ? "desc" : "asc");
+  const comments = (pr: PullRequest) => repo.comments.filter((c) => c.issueNumber === pr.number).length;
+  const key: Record<string, (pr: PullRequest) => number | string> = {
+    created: (pr) => pr.createdAt,
+    updated: (pr) => pr.updatedAt,
+    popularity: comments,
+    // How long a pull request has been open: the oldest first when ascending.
+    "long-running": (pr) => pr.createdAt,
+  };
+  const by = key[sort] ?? key.created;
+  const pulls = repo.pulls
+    .map((pr) => repo.refreshPull(pr))
+    .filter((pr) => state === "all" || pr.state === state)
+    .filter((pr) => headOwner === undefined || (headOwner.toLowerCase() === repo.owner.login.toLowerCase() && pr.head === headBranch))
+    .filter((pr) => q.base === undefined || pr.base === q.base)
+    .sort((a, b) => {
+      const [x, y] = [by?.(a) ?? 0, by?.(b) ?? 0];
+      const order = x < y ? -1 : x > y ? 1 : a.number - b.number;
+      return direction === "asc" ? order : -order;
+    });
+  const page = paginate(ctx, pulls);
+  return { status: 200, headers: page.headers, body: page.items.map((pr) => pullJson(repo, pr)) };
+};
+
+/**
+ * PATCH /pulls/{n}: title, body, base, maintainer_can_modify, and `state`
+ * to close or reopen. A merged pull request cannot be reopened, a closed one
+ * cannot change base, and reopening needs the head branch and no other open
+ * pull request for the same branches (GitHub's 422s).
+ */
+export const updatePull: Handler = (ctx) => {
+  const repo = ctx.repo;
+  const pr = findPull(ctx);
+  const body = ctx.body ?? {};
+  const state = optionalString(body.state);
+  const base = optionalString(body.base);
+  if (base !== undefined && base !== pr.base) {
+    if (pr.state === "closed" && state !== "open") {
+      throw validationFailed({
+        resource: "PullRequest",
+        code: "custom",
+        message: "Cannot change the base branch of a closed pull request.",
+      });
+    }
+    const baseSha = repo.branchHead(base);
+    if (!baseSha) throw validationFailed({ resource: "PullRequest", code: "invalid", field: "base" });
+    pr.base = base;
+    pr.baseSha = baseSha;
+  }
+  if (state === "open" && pr.state === "closed") {
+    if (pr.merged)
+      throw validationFailed({
+        resource: "PullRequest",
+        code: "custom",
+        message: "state cannot be changed. The pull request cannot be reopened.",
+      });
+    const headSha = repo.branchHead(pr.head);
+    if (!headSha)
+      throw validationFailed({ resource: "PullRequest", code: "custom", message: "state cannot be changed. The head branch was deleted." });
+    if (repo.pulls.some((p) => p !== pr && p.state === "open" && p.head === pr.head && p.base === pr.base)) {
+      throw validationFailed({
+        resource: "PullRequest",
+        code: "custom",
+        message: `state cannot be changed. A pull request already exists for ${repo.owner.login}:${pr.head}.`,
+      });
+    }
+    pr.state = "open";
+    pr.closedAt = null;
+    repo.refreshPull(pr);
+  } else if (state === "closed" && pr.state === "open") {
+    pr.state = "closed";
+    pr.closedAt = isoSeconds(ctx.now);
+  }
+  if (typeof body.title === "string") pr.title = body.title;
+  if (typeof body.body === "string") pr.body = body.body;
+  if (typeof body.maintainer_can_modify === "boolean") pr.maintainerCanModify = body.maintainer_can_modify;
+  pr.updatedAt = isoSeconds(ctx.now);
+  return { status: 200, body: pullJson(repo, pr) };
+};
 
 export const createPull: Handler = (ctx) => {
   const repo = ctx.repo;
