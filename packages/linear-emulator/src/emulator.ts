@@ -51,6 +51,7 @@ export interface IssueSnapshot extends Issue {
 }
 
 const HOUR = 3_600_000;
+const STATUS_TEXT: Record<number, string> = { 502: "Bad Gateway", 503: "Service Temporarily Unavailable", 504: "Gateway Time-out" };
 
 export class LinearEmulator {
   readonly workspace: Workspace;
@@ -288,9 +289,17 @@ export class LinearEmulator {
     }
     if (fault?.kind === "serverError") {
       const status = fault.status ?? 500;
-      const payload = { errors: [internalError(status)] };
-      record({ ...described, status, response: payload, fault: fault.id, executed: false });
-      send(status, payload);
+      if (status === 500) {
+        const payload = { errors: [internalError(status)] };
+        record({ ...described, status, response: payload, fault: fault.id, executed: false });
+        send(status, payload);
+        return;
+      }
+      // 502/503/504 come from the proxy in front of the API: an HTML page, no GraphQL body.
+      const page = `<html><head><title>${status}</title></head><body><h1>${status} ${STATUS_TEXT[status] ?? "Server Error"}</h1></body></html>`;
+      record({ ...described, status, response: page, fault: fault.id, executed: false });
+      res.writeHead(status, { "content-type": "text/html" });
+      res.end(page);
       return;
     }
     if (fault?.kind === "hang") {

@@ -135,9 +135,16 @@ describe("rate limits", () => {
 describe("outages", () => {
   it("answers a 5xx without applying the mutation", async () => {
     emulator.failNext({ field: "issueCreate", status: 503 });
-    const error = await client.createIssue({ teamId: teamId(), title: "during the outage" }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ status: 503 });
+    const gateway = await client.createIssue({ teamId: teamId(), title: "during the outage" }).catch((caught: unknown) => caught);
+    expect(gateway).toMatchObject({ status: 503, type: LinearErrorType.NetworkError });
+    emulator.failNext({ field: "issueCreate" });
+    const internal = await client.createIssue({ teamId: teamId(), title: "during the outage" }).catch((caught: unknown) => caught);
+    expect(internal).toMatchObject({ status: 500, type: LinearErrorType.InternalError });
     expect(emulator.issues()).toEqual([]);
+    expect(emulator.calls({ field: "issueCreate" }).map((call) => [call.status, call.executed])).toEqual([
+      [503, false],
+      [500, false],
+    ]);
   });
 
   it("hangs a request until the client gives up, without applying it", async () => {

@@ -144,6 +144,34 @@ describe("@linear/sdk against the Linear emulator", () => {
     expect((await issue.comments()).nodes.map((c) => c.body)).toEqual(["Reported in Slack by @dana"]);
   });
 
+  it("updates an issue's state and attaches a Slack thread with metadata", async () => {
+    const seeded = emulator.seeded;
+    if (!seeded) throw new Error("not seeded");
+    const issue = await (await client.createIssue({ teamId: seeded.team.id, title: "Follow-up: root cause analysis" })).issue;
+    if (!issue) throw new Error("no issue");
+    const done = (await (await client.team(seeded.team.id)).states({ filter: { type: { eq: "completed" } } })).nodes[0];
+    const updated = await client.updateIssue(issue.id, { stateId: done?.id, priority: 2 });
+    expect(updated.success).toBe(true);
+    const after = await client.issue(issue.id);
+    expect(after.priority).toBe(2);
+    expect(after.completedAt).toBeInstanceOf(Date);
+    expect(
+      (await client.issues({ filter: { state: { type: { eq: "completed" } }, title: { startsWith: "Follow-up" } } })).nodes.map(
+        (i) => i.id,
+      ),
+    ).toEqual([issue.id]);
+
+    const attached = await client.createAttachment({
+      issueId: issue.id,
+      title: "UAT feedback thread",
+      url: "https://acme.slack.com/archives/C0UAT/p1700000000000200",
+      metadata: { incident: "HF-12" },
+    });
+    expect((await attached.attachment)?.metadata).toEqual({ incident: "HF-12" });
+    const forUrl = await client.attachmentsForURL("https://acme.slack.com/archives/C0UAT/p1700000000000200");
+    expect(forUrl.nodes.map((attachment) => attachment.title)).toEqual(["UAT feedback thread"]);
+  });
+
   it("answers an unknown issue with Linear's entity-not-found error", async () => {
     const error = await client.issue("ENG-9999").catch((caught: unknown) => caught);
     expect(error).toMatchObject({ type: "InvalidInput", message: expect.stringContaining("Could not find referenced Issue") });
