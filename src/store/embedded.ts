@@ -42,6 +42,30 @@ function loadOrCreateCredentials(root: string): { credentials: Credentials; fres
   return { credentials, fresh: true };
 }
 
+/** The embedded Postgres could not start; the message says why, in words an operator can act on. */
+export class EmbeddedPostgresError extends Error {
+  override readonly name = "EmbeddedPostgresError";
+}
+
+/**
+ * The PID in `postmaster.pid` when that process is alive: a Postgres (most
+ * likely another `hotfix start`) already runs on this data directory. A stale
+ * file left by a crash names a dead PID, and Postgres itself replaces it.
+ */
+export function runningPostmaster(clusterDir: string): number | null {
+  const file = path.join(clusterDir, "postmaster.pid");
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, "utf8").split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user (Postgres runs as its own user under root).
+    return (error as NodeJS.ErrnoException).code === "EPERM" ? pid : null;
+  }
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   database?: string;
@@ -55,8 +79,21 @@ export async function startEmbeddedPostgres(options: {
   // As root, Postgres runs as a dedicated user who must be able to enter the folder.
   if (asRoot) chmodSync(root, 0o755);
   const initialised = existsSync(path.join(clusterDir, "PG_VERSION"));
+  const inUse = initialised ? runningPostmaster(clusterDir) : null;
+  if (inUse) {
+    throw new EmbeddedPostgresError(
+      `The embedded Postgres in ${clusterDir} is already running (PID ${inUse}): another \`hotfix start\` (or \`npm start\`) ` +
+        "is probably using this data directory. Stop that one first, or give this one its own HOTFIX_DATA_DIR, or set DATABASE_URL.",
+    );
+  }
   const port = await freePort();
   const log = options.logger;
+  // Postgres explains a failed start on stderr; the library then rejects with nothing. Keep the last lines to say why.
+  const recent: string[] = [];
+  const remember = (message: unknown) => {
+    for (const line of String(message).split("\n")) if (line.trim()) recent.push(line.trim());
+    recent.splice(0, Math.max(0, recent.length - 20));
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -65,11 +102,28 @@ export async function startEmbeddedPostgres(options: {
     persistent: options.persistent ?? true,
     // Postgres refuses to run as root; the library then runs it as a dedicated user.
     createPostgresUser: asRoot,
-    onLog: (message) => log?.debug({ postgres: String(message).trim() }, "embedded postgres"),
-    onError: (message) => log?.debug({ postgres: String(message).trim() }, "embedded postgres"),
+    onLog: (message) => {
+      remember(message);
+      log?.debug({ postgres: String(message).trim() }, "embedded postgres");
+    },
+    onError: (message) => {
+      remember(message);
+      log?.debug({ postgres: String(message).trim() }, "embedded postgres");
+    },
   });
-  if (!initialised) await pg.initialise();
-  await pg.start();
+  try {
+    if (!initialised) await pg.initialise();
+    await pg.start();
+  } catch (error) {
+    const said = recent
+      .filter((line) => /FATAL|ERROR|PANIC|HINT|could not|already|unrecognized|invalid|denied|in use/i.test(line))
+      .slice(-4);
+    const reason = error instanceof Error && error.message ? error.message : said.join(" ") || "it exited without saying why";
+    throw new EmbeddedPostgresError(
+      `The embedded Postgres in ${clusterDir} did not start: ${reason}` +
+        (error instanceof Error && said.length ? ` (Postgres said: ${said.join(" ")})` : ""),
+    );
+  }
   const database = options.database ?? "hotfix";
   const client = pg.getPgClient("postgres", "127.0.0.1");
   await client.connect();
