@@ -214,6 +214,8 @@ export class Workspace {
       if (!UUID.test(input.id)) throw invalidInput("id must be a UUID.");
       if (this.issues.has(input.id)) throw invalidInput("An issue with this id already exists.");
     }
+    const title = input.title?.trim();
+    if (!title) throw invalidInput("title can't be empty.");
     const priority = this.checkPriority(input.priority ?? 0);
     const stateId = input.stateId ?? this.defaultState(team.id).id;
     this.checkState(team.id, stateId);
@@ -228,7 +230,7 @@ export class Workspace {
       id: input.id ?? randomUUID(),
       teamId: team.id,
       number: team.issueSequence,
-      title: input.title ?? "",
+      title,
       description: input.description ?? null,
       priority,
       stateId,
@@ -256,7 +258,10 @@ export class Workspace {
     const issue = this.issue(idOrIdentifier);
     const teamId = input.teamId ?? issue.teamId;
     if (input.teamId) this.team(input.teamId);
-    if (input.title !== undefined && input.title !== null) issue.title = input.title;
+    if (input.title !== undefined && input.title !== null) {
+      if (!input.title.trim()) throw invalidInput("title can't be empty.");
+      issue.title = input.title.trim();
+    }
     if (input.description !== undefined) issue.description = input.description;
     if (input.priority !== undefined && input.priority !== null) issue.priority = this.checkPriority(input.priority);
     if (input.stateId) {

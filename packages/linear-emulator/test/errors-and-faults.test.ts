@@ -54,6 +54,24 @@ describe("schema validation", () => {
     expect(emulator.schemaViolations().map((call) => call.refused)).toEqual(["validation", "parse", "variables"]);
   });
 
+  it("refuses input Linear refuses (empty title, priority out of range, another team's state) without creating anything", async () => {
+    const empty = await client.createIssue({ teamId: teamId(), title: "  " }).catch((caught: unknown) => caught);
+    expect(empty).toMatchObject({ type: LinearErrorType.InvalidInput, message: expect.stringContaining("title") });
+    const priority = await client.createIssue({ teamId: teamId(), title: "x", priority: 7 }).catch((caught: unknown) => caught);
+    expect(priority).toMatchObject({ type: LinearErrorType.InvalidInput, message: expect.stringContaining("priority") });
+    const other = emulator.workspace.addTeam({ key: "OPS", name: "Operations" });
+    const opsState = emulator.workspace.teamStates(other.id)[0];
+    const wrongState = await client.createIssue({ teamId: teamId(), title: "x", stateId: opsState?.id }).catch((caught: unknown) => caught);
+    expect(wrongState).toMatchObject({ type: LinearErrorType.InvalidInput });
+    const unknownTeam = await client
+      .createIssue({ teamId: "00000000-0000-4000-8000-000000000000", title: "x" })
+      .catch((caught: unknown) => caught);
+    expect(unknownTeam).toMatchObject({ type: LinearErrorType.InvalidInput, message: expect.stringContaining("Team") });
+    expect(emulator.issues()).toEqual([]);
+    // Refused input is not a schema violation: the documents were valid.
+    expect(emulator.schemaViolations()).toEqual([]);
+  });
+
   it("surfaces a validation failure through the SDK as a GraphqlError", async () => {
     const error = await client.client.rawRequest("query { viewer { id nosuchfield } }").catch((caught: unknown) => caught);
     expect(error).toMatchObject({ type: LinearErrorType.GraphqlError, status: 400 });
