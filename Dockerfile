@@ -1,20 +1,30 @@
 # syntax=docker/dockerfile:1.7
 # Hotfix Commander: build on Node 24 LTS, run as a non-root user, migrations
 # applied at start (under an advisory lock, so replicas may start together).
+#
+# The emulators under packages/ are dev-only npm workspaces: the build stage
+# has them (the `hotfix demo` module imports their types; tsc does not emit
+# them), the runtime image never does. Its node_modules come from a separate
+# production install that sees no packages/ folder and ignores workspaces.
 
-FROM node:24-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS base
 WORKDIR /app
 ENV CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
 COPY prisma ./prisma
 COPY prisma.config.ts ./
-RUN npm ci --no-audit --no-fund
 
-FROM deps AS build
+FROM base AS build
+COPY packages ./packages
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build
+
+FROM base AS prod-deps
+RUN npm ci --omit=dev --workspaces=false --no-audit --no-fund \
+  && test ! -e node_modules/@hotfix
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production LOG_FORMAT=json PORT=3000
@@ -22,7 +32,7 @@ WORKDIR /app
 RUN apt-get update \
   && apt-get install -y --no-install-recommends tini curl \
   && rm -rf /var/lib/apt/lists/*
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/prisma ./prisma
 COPY --from=build --chown=node:node /app/package.json ./package.json
