@@ -5,8 +5,16 @@
 // hotfix PR); each becomes a deployment-log row and a timeline event of the
 // incident it belongs to. A redelivery is recorded once (by status or pull
 // request id); events for no open incident are acknowledged and ignored.
+//
+// Order of checks: secret configured, body at most 5 MiB, signature on the raw
+// bytes, JSON, then the shape of what we use (400 naming the field: GitHub
+// shows it on the delivery, and a 4xx is not redelivered in a loop as a 5xx
+// is), then the repository (an organisation webhook also delivers other
+// repositories' events: 202, ignored, nothing recorded). Only then is anything
+// looked up or written, in one transaction (recordDeployment).
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { z } from "zod";
 import type { WorkflowContext } from "../workflows/context.js";
 import { type DeploymentInput, findIncidentForCommit, recordDeployment } from "../workflows/deploy.js";
 import { BodyTooLargeError, readBody } from "./body.js";
@@ -27,50 +35,94 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-interface Login {
-  login?: string;
+// --- the shapes we accept (only what we read is checked; GitHub adds fields freely) ---
+
+/** Postgres text cannot hold NUL; a string we store must not carry one. */
+const text = (max = 10_000) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !value.includes("\u0000"), "must not contain NUL characters");
+/** Within what both JavaScript and Postgres' timestamptz hold: years 1970 to 9999, ISO 8601. */
+const isoTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, "must be an ISO 8601 time")
+  .refine((value) => {
+    const ms = Date.parse(value);
+    return Number.isFinite(ms) && ms >= 0 && ms <= Date.UTC(9999, 11, 31);
+  }, "must be a valid time between 1970 and 9999");
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const sha = z.string().regex(/^[0-9a-f]{7,64}$/i, "must be a commit SHA (hex)");
+const ref = text(255).min(1);
+const login = z.looseObject({ login: text(255) }).nullish();
+const repository = z.looseObject({ full_name: text(255).min(3) });
+
+const deploymentStatusPayload = z.looseObject({
+  action: text(100).optional(),
+  repository,
+  deployment_status: z.looseObject({
+    id,
+    state: text(50),
+    description: text().nullish(),
+    environment: text(255).optional(),
+    target_url: text(2_000).nullish(),
+    log_url: text(2_000).nullish(),
+    created_at: isoTime.optional(),
+    creator: login,
+  }),
+  deployment: z.looseObject({
+    id,
+    sha,
+    ref,
+    environment: text(255),
+    description: text().nullish(),
+    production_environment: z.boolean().optional(),
+    payload: z.unknown().optional(),
+    creator: login,
+  }),
+  sender: login,
+});
+type DeploymentStatusPayload = z.infer<typeof deploymentStatusPayload>;
+
+const pullRequestPayload = z.looseObject({
+  action: text(100),
+  repository,
+  pull_request: z.looseObject({
+    id,
+    number: id,
+    title: text(1_000),
+    html_url: text(2_000).optional(),
+    merged: z.boolean().nullish(),
+    merged_at: isoTime.nullish(),
+    merge_commit_sha: sha.nullish(),
+    merged_by: login,
+    head: z.looseObject({ ref, sha }),
+    base: z.looseObject({ ref }),
+  }),
+  sender: login,
+});
+type PullRequestPayload = z.infer<typeof pullRequestPayload>;
+
+/** `deployment.sha: must be a commit SHA (hex)`: the first problems, by path. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.join(".") : "payload"}: ${issue.message}`)
+    .join("; ");
 }
 
-interface DeploymentStatusPayload {
-  action?: string;
-  deployment_status?: {
-    id: number;
-    state: string;
-    description?: string | null;
-    environment?: string;
-    target_url?: string | null;
-    log_url?: string | null;
-    created_at?: string;
-    creator?: Login | null;
-  };
-  deployment?: {
-    id: number;
-    sha: string;
-    ref: string;
-    environment: string;
-    description?: string | null;
-    production_environment?: boolean;
-    payload?: unknown;
-    creator?: Login | null;
-  };
-  sender?: Login;
+/** A payload that nests deeper than this is refused before it is looked at. */
+const MAX_DEPTH = 64;
+function tooDeep(value: unknown, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return true;
+  if (value === null || typeof value !== "object") return false;
+  for (const item of Object.values(value)) if (tooDeep(item, depth + 1)) return true;
+  return false;
 }
 
-interface PullRequestPayload {
-  action?: string;
-  pull_request?: {
-    id: number;
-    number: number;
-    title: string;
-    html_url?: string;
-    merged?: boolean;
-    merged_at?: string | null;
-    merge_commit_sha?: string | null;
-    merged_by?: Login | null;
-    head: { ref: string; sha: string };
-    base: { ref: string };
-  };
-  sender?: Login;
+/** owner/repo compared as GitHub does, ignoring case. */
+function sameRepository(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 /** Deployment states that end a deployment; queued/in_progress/inactive are not log entries. */
@@ -78,8 +130,11 @@ const FINAL_STATES = new Set(["success", "failure", "error"]);
 
 function reasonFrom(payload: unknown, ...texts: Array<string | null | undefined>): string | null {
   const fromPayload = (payload as { reason?: unknown } | undefined)?.reason;
-  const text = [typeof fromPayload === "string" ? fromPayload : undefined, ...texts].find((t) => t?.trim());
-  return text?.trim() ?? null;
+  // The deployment's free-form payload is not validated as a whole: take its reason only when it is a storable string.
+  const usable =
+    typeof fromPayload === "string" && fromPayload.length <= 10_000 && !fromPayload.includes("\u0000") ? fromPayload : undefined;
+  const found = [usable, ...texts].find((t) => t?.trim());
+  return found?.trim() ?? null;
 }
 
 type Outcome = { status: number; body: Record<string, unknown> };
@@ -87,7 +142,6 @@ type Outcome = { status: number; body: Record<string, unknown> };
 async function onDeploymentStatus(ctx: WorkflowContext, payload: DeploymentStatusPayload, deliveryId?: string): Promise<Outcome> {
   const status = payload.deployment_status;
   const deployment = payload.deployment;
-  if (!status || !deployment) return { status: 400, body: { error: "deployment_status and deployment are required" } };
   if (!FINAL_STATES.has(status.state)) return { status: 202, body: { ignored: `state ${status.state}` } };
   const incident = await findIncidentForCommit(ctx.prisma, { sha: deployment.sha, refs: [deployment.ref] });
   if (!incident) return { status: 202, body: { ignored: "no open hotfix for this commit" } };
@@ -113,9 +167,8 @@ async function onDeploymentStatus(ctx: WorkflowContext, payload: DeploymentStatu
 
 async function onPullRequest(ctx: WorkflowContext, payload: PullRequestPayload, deliveryId?: string): Promise<Outcome> {
   const pr = payload.pull_request;
-  if (!pr) return { status: 400, body: { error: "pull_request is required" } };
   if (payload.action !== "closed" || !pr.merged)
-    return { status: 202, body: { ignored: `${payload.action ?? "?"}${pr.merged ? "" : ", not merged"}` } };
+    return { status: 202, body: { ignored: `${payload.action}${pr.merged ? "" : ", not merged"}` } };
   const sha = pr.merge_commit_sha ?? pr.head.sha;
   const incident = await findIncidentForCommit(ctx.prisma, { sha: pr.head.sha, refs: [pr.base.ref, pr.head.ref] });
   if (!incident) return { status: 202, body: { ignored: "no open hotfix for this pull request" } };
@@ -136,6 +189,21 @@ async function onPullRequest(ctx: WorkflowContext, payload: PullRequestPayload, 
   return { status: 200, body: { incident: incident.number, recorded: outcome.recorded, duplicate: !outcome.recorded } };
 }
 
+/** Validates the shape, then the repository, then hands over; 400 names what is wrong. */
+async function route(ctx: WorkflowContext, event: string, payload: object, deliveryId: string | undefined): Promise<Outcome> {
+  if (event === "ping") return { status: 200, body: { pong: true } };
+  if (event !== "deployment_status" && event !== "pull_request") return { status: 202, body: { ignored: `event ${event || "(none)"}` } };
+  const parsed = (event === "deployment_status" ? deploymentStatusPayload : pullRequestPayload).safeParse(payload);
+  if (!parsed.success) return { status: 400, body: { error: `unexpected ${event} payload: ${describeIssues(parsed.error)}` } };
+  const expected = ctx.config.env.GITHUB_REPOSITORY;
+  const from = parsed.data.repository.full_name;
+  if (!expected) return { status: 202, body: { ignored: "GITHUB_REPOSITORY is not set: no repository's events are recorded" } };
+  if (!sameRepository(from, expected)) return { status: 202, body: { ignored: `repository ${from} is not ${expected}` } };
+  return event === "deployment_status"
+    ? onDeploymentStatus(ctx, parsed.data as DeploymentStatusPayload, deliveryId)
+    : onPullRequest(ctx, parsed.data as PullRequestPayload, deliveryId);
+}
+
 export function githubWebhookRoutes(ctx: WorkflowContext): Route[] {
   return [
     {
@@ -154,19 +222,26 @@ export function githubWebhookRoutes(ctx: WorkflowContext): Route[] {
           return sendJson(res, 401, { error: "bad or missing X-Hub-Signature-256" });
         }
         const event = header(req, "x-github-event") ?? "";
-        const deliveryId = header(req, "x-github-delivery");
+        const deliveryId = header(req, "x-github-delivery")?.slice(0, 100);
         let payload: unknown;
         try {
           payload = JSON.parse(raw.toString("utf8"));
         } catch {
           return sendJson(res, 400, { error: "body is not JSON" });
         }
+        if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
+          return sendJson(res, 400, { error: "body is not a JSON object" });
+        }
+        if (tooDeep(payload)) return sendJson(res, 400, { error: `payload nests deeper than ${MAX_DEPTH} levels` });
         const log = ctx.logger.child({ component: "github-webhook", event, deliveryId });
         let outcome: Outcome;
-        if (event === "ping") outcome = { status: 200, body: { pong: true } };
-        else if (event === "deployment_status") outcome = await onDeploymentStatus(ctx, payload as DeploymentStatusPayload, deliveryId);
-        else if (event === "pull_request") outcome = await onPullRequest(ctx, payload as PullRequestPayload, deliveryId);
-        else outcome = { status: 202, body: { ignored: `event ${event || "(none)"}` } };
+        try {
+          outcome = await route(ctx, event, payload, deliveryId);
+        } catch (error) {
+          // Shapes were checked above, so this is ours or the database's: GitHub may redeliver a 503 later.
+          log.error({ err: error }, "GitHub webhook could not be recorded");
+          return sendJson(res, 503, { error: "could not record this delivery now; nothing was recorded, redeliver it later" });
+        }
         log.info({ status: outcome.status, ...outcome.body }, "GitHub webhook");
         sendJson(res, outcome.status, outcome.body);
       },
