@@ -1,0 +1,361 @@
+// The post-mortem rendered: Markdown following runbook 002's template (plus
+// what issue 11 adds), and the JSON form — both as streams of string chunks,
+// so 100 000 events export in flat memory: the header is small, the timeline
+// is written one row at a time while the section facts are folded, and the
+// sections that list facts come after the timeline.
+//
+// All user text goes through escapeInline / escapeBlock: no HTML gets
+// through (< > & become entities), Markdown punctuation is backslash-escaped,
+// pipes in table cells are escaped, and links are printed only for http(s)
+// URLs. GitHub renders the Mermaid block; its syntax is checked by Mermaid's
+// own parser in the tests.
+import { DateTime } from "luxon";
+import { formatDurationMs } from "./policy-values.js";
+import {
+  type CuratedEvent,
+  curateStream,
+  type EventCuration,
+  FACT_SECTIONS,
+  type Fact,
+  FactCollector,
+  type FactSection,
+  FOLLOW_UP_PROMPTS,
+  followUpChecklist,
+  type MARKER_NAMES,
+  type Phase,
+  type PostmortemEvent,
+  type PostmortemFacts,
+  type PostmortemHeader,
+  postmortemHead,
+  safeUrl,
+} from "./postmortem.js";
+
+export interface RenderOptions {
+  /** The reader's IANA time zone ("Europe/Paris"); times are shown in UTC and in it. Default UTC only. */
+  zone?: string;
+  /** Curation by event id: hidden events are left out, edited text and times used. */
+  curations?: ReadonlyMap<string, EventCuration>;
+  /** Chunks are yielded once they reach about this many characters. */
+  chunkSize?: number;
+}
+
+type Events = AsyncIterable<PostmortemEvent> | Iterable<PostmortemEvent>;
+
+// ---------------------------------------------------------------- escaping
+
+const URL_IN_TEXT = /https?:\/\/[^\s<>"'`\\|]+/gi;
+const TRAILING_PUNCTUATION = /[.,;:!?)\]}*_~]+$/;
+
+function escapePlain(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
+}
+
+/** User text for one line (a table cell, a list item): whitespace collapsed, Markdown and HTML neutralised, URLs as autolinks. */
+export function escapeInline(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  let out = "";
+  let last = 0;
+  for (const match of flat.matchAll(URL_IN_TEXT)) {
+    const url = match[0].replace(TRAILING_PUNCTUATION, "");
+    const start = match.index ?? 0;
+    out += escapePlain(flat.slice(last, start));
+    out += safeUrl(url) ? `<${url}>` : escapePlain(url);
+    last = start + url.length;
+  }
+  return out + escapePlain(flat.slice(last));
+}
+
+/** User text as paragraphs: each line escaped, block markers at line starts neutralised, line breaks kept. */
+export function escapeBlock(text: string): string {
+  const paragraphs = text
+    .replace(/\r\n?/g, "\n")
+    .split(/\n\s*\n/)
+    .map((p) =>
+      p
+        .split("\n")
+        .map((line) => escapeInline(line).replace(/^([#>+\-=]|\d+(?=[.)]))/, (m) => (/^\d/.test(m) ? `${m}\\` : `\\${m}`)))
+        .filter(Boolean)
+        .join("\\\n"),
+    )
+    .filter(Boolean);
+  return paragraphs.join("\n\n");
+}
+
+/** A heading's text: inline-escaped, without the trailing punctuation Markdown linters reject. */
+function headingText(text: string): string {
+  return escapeInline(text.replace(/[.,;:!?。，；：！\s]+$/u, ""));
+}
+
+const link = (label: string, url: string | null) => (url ? `[${escapeInline(label)}](${url})` : escapeInline(label));
+
+// ------------------------------------------------------------------- times
+
+function checkZone(zone: string): string {
+  if (!DateTime.now().setZone(zone).isValid)
+    throw new RangeError(`unknown time zone ${JSON.stringify(zone)}; expected an IANA name such as "Europe/Paris"`);
+  return zone;
+}
+
+const utc = (date: Date) => `${DateTime.fromJSDate(date, { zone: "utc" }).toFormat("yyyy-LL-dd HH:mm:ss")} UTC`;
+const inZone = (date: Date, zone: string) => DateTime.fromJSDate(date, { zone }).toFormat("yyyy-LL-dd HH:mm ZZ");
+const both = (date: Date, zone: string) => (zone === "UTC" ? utc(date) : `${utc(date)} (${inZone(date, zone)})`);
+const span = (ms: number | null) => (ms === null ? "not known (set the markers)" : formatDurationMs(ms));
+
+// ------------------------------------------------------------------- chart
+
+/**
+ * The phases as a Mermaid `pie` chart: minutes between consecutive markers.
+ * (Mermaid's parser package parses pie but not gantt or timeline, and the
+ * chart must be checked by Mermaid's own parser; a pie of the phases, with
+ * the phase table beside it, shows where the time went.) Null with fewer than
+ * two markers.
+ */
+export function mermaidPhaseChart(phases: readonly Phase[]): string | null {
+  if (phases.length === 0) return null;
+  const lines = [
+    "pie showData",
+    "    title Where the time went (minutes)",
+    "    accTitle: Incident phases",
+    "    accDescr: Minutes between the incident's key moments, from impact to resolution",
+  ];
+  phases.forEach((phase, i) => {
+    lines.push(`    "${i + 1}. ${phase.name} (${formatDurationMs(phase.ms)})" : ${Math.round(phase.ms / 6_000) / 10}`);
+  });
+  return lines.join("\n");
+}
+
+// --------------------------------------------------------------- markdown
+
+const SECTION_TITLES: Record<Exclude<FactSection, "linear">, string> = {
+  release: "Branch, tags, release and deploys",
+  uat: "UAT",
+  breaches: "Guardrail breaches and alerts",
+  waivers: "Waivers",
+  rollbacks: "Rollbacks",
+};
+
+function summaryTable(header: PostmortemHeader, zone: string): string[] {
+  const { incident, markers } = header;
+  const head = postmortemHead(header);
+  const d = head.durations;
+  const when = (name: (typeof MARKER_NAMES)[number]) => {
+    const at = markers[name];
+    return at ? both(at, zone) : "not set";
+  };
+  const rows: Array<[string, string]> = [
+    ["Incident", escapeInline(incident.id)],
+    ["Title", escapeInline(incident.title)],
+    ["Severity", escapeInline(incident.severity)],
+    ["Status", escapeInline(incident.status)],
+  ];
+  if (incident.service) rows.push(["Service", escapeInline(incident.service)]);
+  if (incident.commander) rows.push(["Commander", escapeInline(incident.commander)]);
+  if (incident.channel) rows.push(["War room", escapeInline(incident.channel)]);
+  const ticket = safeUrl(incident.ticketUrl);
+  if (ticket) rows.push(["Ticket", `<${ticket}>`]);
+  rows.push(
+    ["Incident start", when("impact_started")],
+    ["Detection", `${when("detected")}${incident.detection ? ` — ${escapeInline(incident.detection)}` : ""}`],
+    ["Declaration", when("declared")],
+    ["Mitigation", when("mitigated")],
+    ["Fixed in production", when("fixed_in_production")],
+    ["Resolution", when("resolved")],
+    ["Total duration", span(d.timeToResolveMs)],
+    ["Time to detect", span(d.timeToDetectMs)],
+    ["Time to declare", span(d.timeToDeclareMs)],
+    ["Time to mitigate", span(d.timeToMitigateMs)],
+    ["Time to resolve", span(d.timeToResolveMs)],
+    ["Users affected", incident.usersAffected ? escapeInline(incident.usersAffected) : "not recorded"],
+  );
+  return ["| Field | Value |", "| --- | --- |", ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
+}
+
+function phaseSection(header: PostmortemHeader, zone: string): string[] {
+  const { phases, markerProblems } = postmortemHead(header);
+  const out = ["## Phases", ""];
+  const chart = mermaidPhaseChart(phases);
+  if (!chart) {
+    out.push(
+      "Set at least two of the markers (impact started, detected, declared, mitigated, fixed in production, resolved) to chart the phases.",
+      "",
+    );
+  } else {
+    out.push("```mermaid", chart, "```", "");
+    const zoneColumns = zone === "UTC" ? "" : ` From (${zone}) |`;
+    out.push(`| Phase | From (UTC) |${zoneColumns} Until (UTC) | Duration |`, `| --- | --- |${zone === "UTC" ? "" : " --- |"} --- | --- |`);
+    for (const p of phases)
+      out.push(
+        `| ${p.name} | ${utc(p.start)} |${zone === "UTC" ? "" : ` ${inZone(p.start, zone)} |`} ${utc(p.end)} | ${formatDurationMs(p.ms)} |`,
+      );
+    out.push("");
+  }
+  for (const problem of markerProblems) out.push(`- Marker out of order: ${escapeInline(problem)}`);
+  if (markerProblems.length) out.push("");
+  return out;
+}
+
+function timelineRow(event: CuratedEvent, zone: string): string {
+  const what = `${escapeInline(event.summary)}${event.edited ? " *(edited)*" : ""}`;
+  const zoneCell = zone === "UTC" ? "" : ` ${inZone(event.occurredAt, zone)} |`;
+  return `| ${utc(event.occurredAt).replace(" UTC", "")} |${zoneCell} ${kindText(event.kind)} | ${what} | ${event.actor ? escapeInline(event.actor) : "—"} |`;
+}
+
+/** Kinds are the timeline's own snake_case names, shown as code; anything else is escaped like user text. */
+const kindText = (kind: string) => (/^[a-z0-9_.-]+$/.test(kind) ? `\`${kind}\`` : escapeInline(kind));
+
+function factLines(facts: Fact[], leftOut: number, zone: string): string[] {
+  if (facts.length === 0) return ["Nothing recorded.", ""];
+  const lines = facts.map((f) => {
+    const who = f.actor ? ` (${escapeInline(f.actor)})` : "";
+    const text = f.url ? `${escapeInline(f.summary)} — <${f.url}>` : escapeInline(f.summary);
+    return `- ${both(f.at, zone)} — ${kindText(f.kind)}: ${text}${who}`;
+  });
+  if (leftOut > 0) lines.push(`- … and ${leftOut} more in the timeline above`);
+  return [...lines, ""];
+}
+
+function factSections(facts: PostmortemFacts, zone: string): string[] {
+  const out: string[] = [];
+  for (const section of FACT_SECTIONS) {
+    if (section === "linear") continue;
+    out.push(`## ${SECTION_TITLES[section]}`, "");
+    out.push(...factLines(facts.sections[section], facts.leftOut[section], zone));
+    if (section === "uat") {
+      out.push("### Linear issues", "");
+      const linear = facts.sections.linear;
+      if (linear.length === 0) out.push("None linked.", "");
+      else {
+        for (const f of linear) out.push(`- ${link(f.label ?? f.summary, f.url)}${f.label ? ` — ${escapeInline(f.summary)}` : ""}`);
+        if (facts.leftOut.linear) out.push(`- … and ${facts.leftOut.linear} more`);
+        out.push("");
+      }
+    }
+  }
+  return out;
+}
+
+function toFill(title: string, text: string | null, prompt: string): string[] {
+  return [`## ${title}`, "", text?.trim() ? escapeBlock(text) : `To fill: ${prompt}`, ""];
+}
+
+function listToFill(title: string, items: string[], prompts: string[]): string[] {
+  const written = items.map((i) => i.trim()).filter(Boolean);
+  const lines = written.length ? written.map((i) => `- ${escapeInline(i)}`) : prompts.map((p) => `- To fill: ${p}`);
+  return [`## ${title}`, "", ...lines, ""];
+}
+
+function closingSections(header: PostmortemHeader): string[] {
+  const w = header.writeUp;
+  const out = [
+    ...toFill("Root cause", w.rootCause, "the technical explanation."),
+    ...toFill("Resolution", w.resolution, "what we did to fix it."),
+    ...listToFill("What went well", w.wentWell, ["detection", "communication", "deployment"]),
+    ...listToFill("What could be better", w.couldBeBetter, ["earlier detection", "monitoring", "testing gaps"]),
+    "## Action items",
+    "",
+  ];
+  for (const item of w.actionItems.map((i) => i.trim()).filter(Boolean)) out.push(`- [ ] ${escapeInline(item)}`);
+  for (const f of followUpChecklist(header.followUps)) {
+    const prompt = FOLLOW_UP_PROMPTS[f.kind];
+    const ticket = f.identifier || f.url ? link(f.identifier ?? "ticket", safeUrl(f.url)) : "no ticket yet";
+    out.push(`- [${f.done ? "x" : " "}] **${prompt.label}** — ${escapeInline(f.title)} — ${ticket}`);
+  }
+  out.push("");
+  return out;
+}
+
+/**
+ * The Markdown post-mortem as a stream of chunks. Events must come in export
+ * order of their curated times (see curateStream). Throws before yielding
+ * anything on a bad option (an unknown zone), so a caller never sends half a
+ * file.
+ */
+export async function* renderPostmortemMarkdown(
+  header: PostmortemHeader,
+  events: Events,
+  options: RenderOptions = {},
+): AsyncGenerator<string> {
+  const zone = checkZone(options.zone ?? "UTC");
+  const chunkSize = options.chunkSize ?? 64 * 1024;
+  const { incident } = header;
+  yield [
+    `# Post-mortem: ${headingText(`${incident.id} ${incident.title}`)}`,
+    "",
+    `Generated ${both(header.generatedAt, zone)} from the incident's timeline.`,
+    "",
+    "## Summary",
+    "",
+    ...summaryTable(header, zone),
+    "",
+    ...(incident.description?.trim() ? [escapeBlock(incident.description), ""] : []),
+    ...phaseSection(header, zone),
+    "## Timeline",
+    "",
+    "",
+  ].join("\n");
+
+  const collector = new FactCollector();
+  let buffer: string[] = [];
+  let size = 0;
+  let first = true;
+  for await (const event of curateStream(events, options.curations)) {
+    if (first) {
+      first = false;
+      const zoneHeader = zone === "UTC" ? "" : ` ${zone} |`;
+      buffer.push(`| UTC |${zoneHeader} Kind | Event | Who |`, `| --- |${zone === "UTC" ? "" : " --- |"} --- | --- | --- |`);
+    }
+    collector.add(event);
+    const row = timelineRow(event, zone);
+    buffer.push(row);
+    size += row.length + 1;
+    if (size >= chunkSize) {
+      yield `${buffer.join("\n")}\n`;
+      buffer = [];
+      size = 0;
+    }
+  }
+  const facts = collector.facts();
+  if (facts.events === 0) buffer.push("No events recorded.");
+  else
+    buffer.push(
+      "",
+      `${facts.events} events${facts.edited ? `, ${facts.edited} of them edited (the original text is kept in the record)` : ""}.`,
+    );
+  yield `${buffer.join("\n")}\n\n`;
+  yield [...factSections(facts, zone), ...closingSections(header)].join("\n").replace(/\n+$/, "\n");
+}
+
+/** The JSON post-mortem as a stream: exactly JSON.stringify(buildPostmortem(...)) of the same input, written incrementally. */
+export async function* renderPostmortemJson(
+  header: PostmortemHeader,
+  events: Events,
+  options: Omit<RenderOptions, "zone"> = {},
+): AsyncGenerator<string> {
+  const chunkSize = options.chunkSize ?? 64 * 1024;
+  const head = JSON.stringify(postmortemHead(header));
+  yield `${head.slice(0, -1)},"timeline":[`;
+  const collector = new FactCollector();
+  let buffer = "";
+  let first = true;
+  for await (const event of curateStream(events, options.curations)) {
+    collector.add(event);
+    buffer += (first ? "" : ",") + JSON.stringify(event);
+    first = false;
+    if (buffer.length >= chunkSize) {
+      yield buffer;
+      buffer = "";
+    }
+  }
+  yield `${buffer}],"facts":${JSON.stringify(collector.facts())},"followUps":${JSON.stringify(followUpChecklist(header.followUps))},"writeUp":${JSON.stringify(header.writeUp)}}`;
+}
+
+/** Collect a stream into one string (tests, small incidents). */
+export async function collect(chunks: AsyncIterable<string>): Promise<string> {
+  let out = "";
+  for await (const chunk of chunks) out += chunk;
+  return out;
+}
