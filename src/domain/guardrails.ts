@@ -484,7 +484,8 @@ function crashFreeBreaches(series: Point[], below: number, overMs: number, gap: 
     const end = item(series, last.index).at;
     // Resolved by the next covered window whose mean is good; an uncovered
     // stretch (a gap in the data) resolves nothing.
-    const good = evaluations.slice(nextIndex).find((e) => e !== null);
+    let good: Evaluation = null;
+    for (let j = nextIndex; j < n && good === null; j++) good = evaluations[j] ?? null;
     const resolved = good && below - good.mean <= EPSILON ? item(series, good.index).at : null;
     const ongoing = resolved === null;
     out.push({

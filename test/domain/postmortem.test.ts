@@ -1,4 +1,6 @@
 import { parse as parseMermaid } from "@mermaid-js/parser";
+import fc from "fast-check";
+import { DateTime } from "luxon";
 import { lint } from "markdownlint/promise";
 import { describe, expect, it } from "vitest";
 import {
@@ -19,6 +21,7 @@ import {
   collect,
   escapeBlock,
   escapeInline,
+  inZone,
   mermaidPhaseChart,
   renderPostmortemJson,
   renderPostmortemMarkdown,
@@ -283,6 +286,33 @@ describe("escaping user text", () => {
   it("neutralises block markers at line starts and keeps line breaks", () => {
     expect(escapeBlock("# title\n> quote\n- item\n1. one\n+ plus\n=== \n\nsecond paragraph")).toBe(
       "\\# title\\\n&gt; quote\\\n\\- item\\\n1\\. one\\\n\\+ plus\\\n\\===\n\nsecond paragraph",
+    );
+  });
+});
+
+describe("times in the reader's zone", () => {
+  it("agrees with luxon everywhere, across DST changes and odd offsets (property)", () => {
+    const zones = [
+      "Europe/Paris",
+      "America/New_York",
+      "Australia/Lord_Howe",
+      "Asia/Kathmandu",
+      "America/St_Johns",
+      "Pacific/Chatham",
+      "UTC",
+    ];
+    const around = [Date.parse("2026-03-29T00:59:00Z"), Date.parse("2026-11-01T05:30:00Z"), Date.parse("2026-04-05T14:45:00Z"), T0];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.constantFrom(...around),
+        fc.integer({ min: -3 * 3_600_000, max: 3 * 3_600_000 }),
+        (zone, base, delta) => {
+          const date = new Date(base + delta);
+          expect(inZone(date, zone)).toBe(DateTime.fromJSDate(date, { zone }).toFormat("yyyy-LL-dd HH:mm ZZ"));
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
