@@ -90,7 +90,10 @@ function headingText(text: string): string {
   return escapeInline(text.replace(/[.,;:!?。，；：！\s]+$/u, ""));
 }
 
-const link = (label: string, url: string | null) => (url ? `[${escapeInline(label)}](${url})` : escapeInline(label));
+/** A Markdown link; parentheses in the URL are percent-encoded so they cannot close the destination early. */
+export const markdownLink = (label: string, url: string | null) =>
+  url ? `[${escapeInline(label)}](${url.replace(/\(/g, "%28").replace(/\)/g, "%29")})` : escapeInline(label);
+const link = markdownLink;
 
 // ------------------------------------------------------------------- times
 

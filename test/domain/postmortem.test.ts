@@ -22,6 +22,7 @@ import {
   escapeBlock,
   escapeInline,
   inZone,
+  markdownLink,
   mermaidPhaseChart,
   renderPostmortemJson,
   renderPostmortemMarkdown,
@@ -281,6 +282,11 @@ describe("escaping user text", () => {
     );
     expect(escapeInline("see https://example.com/a_b?c=1. then\nnext line")).toBe("see <https://example.com/a_b?c=1>. then next line");
     expect(escapeInline("C:\\path")).toBe("C:\\\\path");
+  });
+
+  it("keeps a link whole when its URL has parentheses", () => {
+    expect(markdownLink("ENG-1 [x]", "https://example.com/a_(b)")).toBe("[ENG-1 \\[x\\]](https://example.com/a_%28b%29)");
+    expect(markdownLink("no link", null)).toBe("no link");
   });
 
   it("neutralises block markers at line starts and keeps line breaks", () => {
