@@ -55,9 +55,10 @@ async function loadSlackEmulator(): Promise<typeof import("@hotfix/slack-emulato
   try {
     return await import("@hotfix/slack-emulator");
   } catch (error) {
-    throw new Error("hotfix demo needs the dev dependencies (the Slack emulator): run it from a checkout with `npm run hotfix -- demo`", {
-      cause: error,
-    });
+    throw new Error(
+      "hotfix demo runs the Slack emulator, a dev-only TypeScript workspace package that is not in the build or the image: run `npm run hotfix -- demo` in a checkout with its dev dependencies installed",
+      { cause: error },
+    );
   }
 }
 
