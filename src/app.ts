@@ -3,17 +3,49 @@
 import type { RetryOptions } from "@slack/web-api";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
+import type { AppContext } from "./context.js";
+import { GITHUB_BRANCH_STEPS } from "./effects/github-branch.js";
+import { GITHUB_COMPLETE_STEPS } from "./effects/github-complete.js";
+import { GITHUB_RELEASE_STEPS } from "./effects/github-release.js";
+import { GITHUB_ROLLBACK_STEPS } from "./effects/github-rollback.js";
+import { GITHUB_TAG_STEPS } from "./effects/github-tag.js";
+import { reportFailedStep, WAR_ROOM_STEPS } from "./effects/war-room.js";
 import { githubWebhookRoutes } from "./http/github-webhook.js";
 import { healthRoutes } from "./http/health.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
 import { createHttpServer, type Route } from "./http/server.js";
 import { createGitHubClient, type GitHubClientOptions } from "./integrations/github.js";
-import { defineJobs, SWEEP_QUEUE } from "./jobs/index.js";
+import { usergroupMembers } from "./integrations/slack.js";
+import { defineJobs, type EffectRegistry, SWEEP_QUEUE, type TimerDefinition } from "./jobs/index.js";
 import { createJobQueue, type JobQueue } from "./jobs/queue.js";
 import { createSlackApp } from "./slack/app.js";
 import { registerListeners } from "./slack/listeners/index.js";
 import { type Database, openDatabase } from "./store/database.js";
-import type { WorkflowContext } from "./workflows/context.js";
+import { stabilityTimer } from "./workflows/deploy.js";
+import { slaTimer } from "./workflows/sla.js";
+
+/**
+ * The outbox's steps, every area's: the runner finds a step by its key's
+ * prefix. A new area's steps are added here.
+ */
+export function effectRegistry(): EffectRegistry {
+  return {
+    steps: [
+      ...WAR_ROOM_STEPS,
+      ...GITHUB_BRANCH_STEPS,
+      ...GITHUB_TAG_STEPS,
+      ...GITHUB_RELEASE_STEPS,
+      ...GITHUB_ROLLBACK_STEPS,
+      ...GITHUB_COMPLETE_STEPS,
+    ],
+    reportFailure: reportFailedStep,
+  };
+}
+
+/** The durable timers; a new timer (UAT due, waiver expiry ...) is added here. */
+export function timers(): TimerDefinition[] {
+  return [slaTimer, stabilityTimer];
+}
 
 export interface StartOptions {
   logger: Logger;
@@ -35,7 +67,7 @@ export interface StartOptions {
 
 export interface RunningApp {
   url: string;
-  ctx: WorkflowContext;
+  ctx: AppContext;
   database: Database;
   jobs: JobQueue;
   metrics: Metrics;
@@ -49,7 +81,7 @@ export async function startHotfixCommander(config: Config, options: StartOptions
   const slack = createSlackApp({ config, logger, ...(options.slackRetryConfig ? { retryConfig: options.slackRetryConfig } : {}) });
   const jobs = createJobQueue({ connectionString: database.url, logger, pollingIntervalSeconds: options.jobPollingSeconds ?? 2 });
   let botUserId: Promise<string> | undefined;
-  const ctx: WorkflowContext = {
+  const ctx: AppContext = {
     config,
     logger,
     prisma: database.prisma,
@@ -61,11 +93,15 @@ export async function startHotfixCommander(config: Config, options: StartOptions
       return botUserId;
     },
     now: options.now ?? (() => new Date()),
+    usergroupMembers: (usergroup) => usergroupMembers(slack.app.client, usergroup),
   };
   const github = createGitHubClient(config.env, logger, options.github);
   if (github) ctx.github = github;
   registerListeners(slack.app, ctx);
-  if (options.workers !== false) defineJobs(jobs, ctx, { effectLeaseMs: options.effectLeaseMs ?? config.env.HOTFIX_EFFECT_LEASE_MS });
+  if (options.workers !== false)
+    defineJobs(jobs, ctx, effectRegistry(), timers(), {
+      effectLeaseMs: options.effectLeaseMs ?? config.env.HOTFIX_EFFECT_LEASE_MS,
+    });
   const routes: Route[] = [...healthRoutes(database.prisma, metrics, logger), ...githubWebhookRoutes(ctx)];
   const http = createHttpServer({
     routes,

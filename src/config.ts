@@ -4,11 +4,18 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { parseDuration } from "./domain/duration.js";
+import { parseDuration, duration as toDuration } from "./domain/duration.js";
+import type { Policy } from "./domain/policy.js";
 
-const duration = z.string().refine((v) => parseDuration(v) !== undefined, {
-  message: 'expected a duration such as "30m", "4h" or "7d"',
-});
+export type { Policy, SeverityName } from "./domain/policy.js";
+
+// Durations are parsed here, once: the domain's Policy carries { text, ms }.
+const duration = z
+  .string()
+  .refine((v) => parseDuration(v) !== undefined, {
+    message: 'expected a duration such as "30m", "4h" or "7d"',
+  })
+  .transform(toDuration);
 const percent = z.string().regex(/^\d+(\.\d+)?%$/, 'expected a percentage such as "1%"');
 const channelName = z.string().regex(/^#?[a-z0-9_-]{1,80}$|^[CG][A-Z0-9]+$/, "expected a channel such as #eng-prod or a channel id");
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, "expected a Slack user id such as U012ABC");
@@ -30,7 +37,7 @@ export const policySchema = z.strictObject({
     archiveOnComplete: z.boolean(),
     timelineReaction: z.string().regex(/^[a-z0-9_+-]+$/, "expected a reaction name without colons"),
   }),
-  people: z.strictObject({ oncall: people, approvers: people, releaseCaptains: people }),
+  people: z.strictObject({ oncall: people, approvers: people, releaseCaptains: people, incidentManagers: people }),
   links: z.strictObject({
     runbook: z.url().nullable(),
     sentry: z.url().nullable(),
@@ -66,11 +73,16 @@ export const policySchema = z.strictObject({
   postmortem: z.strictObject({ due: duration }),
 });
 
-export type Policy = z.infer<typeof policySchema>;
-export type SeverityName = keyof Policy["severity"];
+/** The policy file as written (durations as text), before defaults are merged. */
+export type PolicyFile = z.input<typeof policySchema>;
+
+// The schema's output must be the domain's Policy: a mismatch is a compile error here.
+type ParsedPolicy = z.output<typeof policySchema>;
+const _parsedIsPolicy = (p: ParsedPolicy): Policy => p;
+void _parsedIsPolicy;
 
 /** Defaults taken from the runbooks in shared/runbooks (see README "Policy"). */
-export const DEFAULT_POLICY: Policy = {
+export const DEFAULT_POLICY_FILE: PolicyFile = {
   severity: {
     P0: {
       sla: "4h",
@@ -97,6 +109,7 @@ export const DEFAULT_POLICY: Policy = {
     oncall: { usergroup: null, users: [] },
     approvers: { usergroup: null, users: [] },
     releaseCaptains: { usergroup: null, users: [] },
+    incidentManagers: { usergroup: null, users: [] },
   },
   links: { runbook: null, sentry: null, dashboard: null },
   github: {
@@ -216,7 +229,7 @@ function describeIssue(prefix: string, issue: z.core.$ZodIssue): string {
 }
 
 export function parsePolicy(raw: unknown, source: string): Policy {
-  const merged = mergePolicy(DEFAULT_POLICY, raw ?? {});
+  const merged = mergePolicy(DEFAULT_POLICY_FILE, raw ?? {});
   const result = policySchema.safeParse(merged);
   if (!result.success) throw new ConfigError(result.error.issues.map((i) => describeIssue(`${source}: `, i)));
   return result.data;
@@ -273,12 +286,5 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, purpose: Con
   return { env, policy, policySource };
 }
 
-export function durationMs(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new Error(`not a duration: ${text}`);
-  return ms;
-}
-
-export function percentValue(text: string): number {
-  return Number(text.replace("%", "")) / 100;
-}
+/** The built-in policy, parsed (the defaults alone). */
+export const DEFAULT_POLICY: Policy = parsePolicy({}, "built-in defaults");

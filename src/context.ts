@@ -1,14 +1,14 @@
-// What a workflow needs, handed in rather than imported, so tests and the demo
-// can run the same workflows against emulators.
+// What workflows, effects, jobs and listeners need, handed in by app.ts rather
+// than imported, so tests and the demo run the same code against emulators.
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
-import type { Config } from "../config.js";
-import type { Metrics } from "../http/metrics.js";
-import type { GitHubClient } from "../integrations/github.js";
-import type { JobQueue } from "../jobs/queue.js";
-import type { Db } from "../store/prisma.js";
+import type { Config } from "./config.js";
+import type { Metrics } from "./http/metrics.js";
+import type { GitHubClient } from "./integrations/github.js";
+import type { JobQueue } from "./jobs/queue.js";
+import type { Db } from "./store/prisma.js";
 
-export interface WorkflowContext {
+export interface AppContext {
   config: Config;
   logger: Logger;
   prisma: Db;
@@ -20,4 +20,9 @@ export interface WorkflowContext {
   now: () => Date;
   /** GitHub for the release lane; undefined when GITHUB_TOKEN / GITHUB_REPOSITORY are not set. */
   github?: GitHubClient;
+  /** Members of a Slack user group (for permissions); app.ts wires it to usergroups.users.list. */
+  usergroupMembers?: (usergroup: string) => Promise<string[]>;
 }
+
+/** The same context, as workflows name it. */
+export type WorkflowContext = AppContext;

@@ -1,8 +1,8 @@
 // The outstanding checklist, derived from the incident and its timeline
 // (runbook 002's checklist, the part the bot can know about).
-import type { IncidentWithRoles } from "../store/incidents.js";
+import type { Incident } from "./incident.js";
 
-export function outstandingChecklist(incident: IncidentWithRoles, kinds: Set<string>): string[] {
+export function outstandingChecklist(incident: Incident, kinds: Set<string>): string[] {
   const todo: string[] = [];
   const has = (role: string) => incident.roles.some((r) => r.role === role);
   if (!has("comms")) todo.push("Assign comms: `/hotfix role comms @someone`");

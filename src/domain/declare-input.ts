@@ -1,7 +1,7 @@
 // Validation of the declare form, pure: the view handler turns the result into
 // Slack's inline errors (response_action: "errors"), keyed by block id.
 import { DateTime } from "luxon";
-import type { Policy, SeverityName } from "../config.js";
+import type { Policy, SeverityName } from "./policy.js";
 import { isSeverity } from "./severity.js";
 
 export const TITLE_MAX = 150;

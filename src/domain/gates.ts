@@ -1,3 +1,4 @@
+import type { Policy } from "./policy.js";
 // Release gates (runbook 004), pure: what CI says about the fix commit (check
 // runs and commit statuses), and whether each failing gate is covered by a
 // waiver. A waiver covers a gate only when it is active, not expired, has
@@ -162,4 +163,15 @@ export function gateSummary(verdict: GateVerdict): string {
       return `${gateIcon(gate.state)} ${gate.name}${state}`;
     })
     .join(" · ");
+}
+
+/** The policy's waiver rules for releasing `hotfixTag` at `now`. */
+export function waiverRulesFor(policy: Policy, hotfixTag: string, now: Date): WaiverRules {
+  const { waivers } = policy;
+  return {
+    hotfixTag,
+    approvalsRequired: waivers.approvals,
+    now,
+    maxDurationMs: Object.fromEntries(Object.entries(waivers.maxDuration).map(([type, d]) => [type, d.ms])),
+  };
 }

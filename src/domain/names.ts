@@ -109,3 +109,6 @@ export function refName(template: string, vars: NameVariables): string {
 export function incidentLabel(number: number): string {
   return `HF-${number}`;
 }
+
+/** The first 7 hex digits of a commit, as git shows it; "?" when there is none. */
+export const shortSha = (sha: string | null | undefined): string => (sha ? sha.slice(0, 7) : "?");

@@ -29,3 +29,6 @@ export function canMove(from: PhaseName, to: PhaseName): boolean {
 export function isOpen(phase: PhaseName): boolean {
   return phase !== "resolved" && phase !== "closed";
 }
+
+/** The phases in which an incident is still being worked on. */
+export const OPEN_PHASES: readonly PhaseName[] = PHASES.filter(isOpen);

@@ -2,10 +2,10 @@
 // workflow inputs), milestone tag names, what a deployment environment is,
 // and what must be true before `/hotfix complete` cleans up.
 import { DateTime } from "luxon";
-import type { Policy } from "../config.js";
 import type { Validation } from "./declare-input.js";
 import { humanDuration } from "./duration.js";
 import { refName, sanitizeRefName } from "./names.js";
+import type { Policy } from "./policy.js";
 import { normalizeVersionInput, parseVersionTag } from "./versions.js";
 
 export const JUSTIFICATION_MIN = 50;
@@ -168,3 +168,10 @@ export function completionBlockers(facts: CompletionFacts, now: Date): string[] 
     blockers.push(`${facts.openBreaches} guardrail breach${facts.openBreaches === 1 ? " is" : "es are"} still open`);
   return blockers;
 }
+
+/** What a rollback point of each kind is, in words (tag messages, war-room posts). */
+export const MILESTONE_WORDS: Record<MilestoneKind, string> = {
+  prep: "pre-deployment rollback point (after QA sign-off)",
+  prod: "post-deployment rollback point",
+  milestone: "milestone",
+};

@@ -1,6 +1,5 @@
 // Severity classes and SLA clocks (runbook 002).
-import { DateTime } from "luxon";
-import { durationMs, type Policy, type SeverityName } from "../config.js";
+import type { Policy, SeverityName } from "./policy.js";
 
 export const SEVERITIES = ["P0", "P1", "P2"] as const satisfies readonly SeverityName[];
 
@@ -9,8 +8,7 @@ export function isSeverity(value: string): value is SeverityName {
 }
 
 export function slaMs(policy: Policy, severity: SeverityName): number | null {
-  const sla = policy.severity[severity].sla;
-  return sla === null ? null : durationMs(sla);
+  return policy.severity[severity].sla?.ms ?? null;
 }
 
 /** The SLA runs from when the incident started, not from when it was declared. */
@@ -30,13 +28,4 @@ export function slaReminders(policy: Policy, startedAt: Date, deadline: Date | n
   const span = deadline.getTime() - startedAt.getTime();
   const fractions = [...new Set([...policy.slaReminders, 1])].sort((a, b) => a - b);
   return fractions.map((fraction) => ({ fraction, at: new Date(startedAt.getTime() + span * fraction) }));
-}
-
-export function severityEmoji(severity: SeverityName): string {
-  return severity === "P0" ? ":red_circle:" : severity === "P1" ? ":large_orange_circle:" : ":large_yellow_circle:";
-}
-
-export function formatInZone(date: Date, zone = "UTC"): string {
-  const dt = DateTime.fromJSDate(date).setZone(zone);
-  return (dt.isValid ? dt : DateTime.fromJSDate(date).toUTC()).toFormat("ccc d LLL HH:mm ZZZZ");
 }

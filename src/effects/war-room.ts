@@ -1,60 +1,35 @@
 // The war room, step by step (runbook 002 phase 1 and runbook 000 section 5):
-// channel, topic, invitations, the pinned card, bookmarks, announcements and
-// a word to the declarer. Each step is an effect in the incident's outbox,
-// safe to run again after a crash or a 5xx.
+// channel, topic, invitations, the pinned card, bookmarks, announcements,
+// posts and a word to the declarer. Each step is an outbox row, safe to run
+// again after a crash or a 5xx; `warRoom.*` are the constructors workflows call.
 import type { WebClient } from "@slack/web-api";
+import { z } from "zod";
+import type { AppContext } from "../context.js";
+import { commanderOf } from "../domain/incident.js";
 import { channelNameWithSuffix, incidentLabel } from "../domain/names.js";
-import { announcement, incidentCard, incidentTitle } from "../domain/render/incident-card.js";
-import {
-  ChannelResolver,
-  effectMetadata,
-  findChannelByName,
-  findEffectMessage,
-  slackError,
-  usergroupMembers,
-} from "../integrations/slack.js";
-import type { EffectDefinition, EffectRun } from "../jobs/side-effects.js";
+import { ChannelResolver, findChannelByName, slackError } from "../integrations/slack.js";
+import { announcement, incidentCard, plainIncidentTitle } from "../slack/blocks/incident-card.js";
+import { failureMessage, renderMessage } from "../slack/blocks/messages.js";
 import type { IncidentWithRoles } from "../store/incidents.js";
 import { recordEvent } from "../store/timeline.js";
-import type { WorkflowContext } from "./context.js";
+import { defineStep, type OutboxRow } from "./define.js";
+import { type MessageInput, messageSchema } from "./messages.js";
+import { postOnce, warRoomOf } from "./support.js";
 
 const MAX_NAME_ATTEMPTS = 20;
+const NONE = z.object({});
+const afterChannel = () => ["channel"];
 
-async function postOnce(
-  ctx: WorkflowContext,
-  run: EffectRun,
-  channel: string,
-  message: { text: string; blocks?: unknown[] },
-): Promise<string> {
-  if (run.ambiguous) {
-    const existing = await findEffectMessage(ctx.slack, channel, run.incident.id, run.effect.key, run.effect.createdAt);
-    if (existing) return existing;
-  }
-  const res = await ctx.slack.chat.postMessage({
-    channel,
-    text: message.text,
-    ...(message.blocks ? { blocks: message.blocks as never } : {}),
-    metadata: effectMetadata(run.incident.id, run.effect.key),
-    unfurl_links: false,
-  });
-  return res.ts ?? "";
-}
-
-function warRoomId(run: EffectRun): string {
-  const id = run.incident.warRoomChannelId ?? (run.results.get("channel")?.channelId as string | undefined);
-  if (!id) throw new Error("war room not created yet");
-  return id;
-}
-
-const createChannel: EffectDefinition = {
+const createChannel = defineStep({
   prefix: "channel",
-  describe: (_k, p) => `create the war-room channel #${String(p.name)}`,
+  params: z.object({ name: z.string().min(1), private: z.boolean() }),
+  describe: (p) => `create the war-room channel #${p.name}`,
   dependsOn: () => [],
   async run(ctx, run) {
     // Linked already (the crash came after linking): nothing left to do.
     if (run.incident.warRoomChannelId) return { channelId: run.incident.warRoomChannelId, name: run.incident.warRoomChannelName };
-    const base = String(run.params.name);
-    const isPrivate = Boolean(run.params.private);
+    const base = run.params.name;
+    const isPrivate = run.params.private;
     const botId = await ctx.botUserId();
     for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
       const name = channelNameWithSuffix(base, attempt);
@@ -84,9 +59,9 @@ const createChannel: EffectDefinition = {
     }
     throw new Error(`no free channel name after ${MAX_NAME_ATTEMPTS} tries (${base}-2 ... -${MAX_NAME_ATTEMPTS})`);
   },
-};
+});
 
-async function linkWarRoom(ctx: WorkflowContext, incident: IncidentWithRoles, channelId: string, name: string) {
+async function linkWarRoom(ctx: AppContext, incident: IncidentWithRoles, channelId: string, name: string) {
   await ctx.prisma.$transaction(async (tx) => {
     await tx.incident.update({ where: { id: incident.id }, data: { warRoomChannelId: channelId, warRoomChannelName: name } });
     await recordEvent(tx, {
@@ -100,13 +75,14 @@ async function linkWarRoom(ctx: WorkflowContext, incident: IncidentWithRoles, ch
   return { channelId, name };
 }
 
-const setTopic: EffectDefinition = {
+const setTopic = defineStep({
   prefix: "topic",
+  params: NONE,
   describe: () => "set the war room's topic and purpose",
-  dependsOn: () => ["channel"],
+  dependsOn: afterChannel,
   async run(ctx, run) {
-    const channel = warRoomId(run);
-    const topic = `${incidentTitle(run.incident)} | commander <@${run.incident.roles.find((r) => r.role === "commander")?.userId ?? ""}>`;
+    const channel = warRoomOf(run);
+    const topic = `${plainIncidentTitle(run.incident)} | commander <@${commanderOf(run.incident) ?? ""}>`;
     await ctx.slack.conversations.setTopic({ channel, topic: topic.slice(0, 250) });
     await ctx.slack.conversations.setPurpose({
       channel,
@@ -117,7 +93,7 @@ const setTopic: EffectDefinition = {
     });
     return {};
   },
-};
+});
 
 async function inviteAll(client: WebClient, channel: string, users: string[]): Promise<string[]> {
   if (users.length === 0) return [];
@@ -143,31 +119,33 @@ async function inviteAll(client: WebClient, channel: string, users: string[]): P
   return invited;
 }
 
-const invite: EffectDefinition = {
+const invite = defineStep({
   prefix: "invite",
+  params: z.object({ users: z.array(z.string()).optional() }),
   describe: () => "invite the commander, the declarer and on-call",
-  dependsOn: () => ["channel"],
+  dependsOn: afterChannel,
   async run(ctx, run) {
-    const channel = warRoomId(run);
+    const channel = warRoomOf(run);
     const { oncall } = ctx.config.policy.people;
-    const fromGroup = oncall.usergroup ? await usergroupMembers(ctx.slack, oncall.usergroup) : [];
+    const fromGroup = oncall.usergroup && ctx.usergroupMembers ? await ctx.usergroupMembers(oncall.usergroup) : [];
     const botId = await ctx.botUserId();
-    const explicit = Array.isArray(run.params.users) ? (run.params.users as string[]) : undefined;
+    const explicit = run.params.users;
     const wanted = (
       explicit ?? [...run.incident.roles.map((r) => r.userId), run.incident.declaredBy, ...oncall.users, ...fromGroup]
     ).filter((u, i, all) => u && u !== botId && all.indexOf(u) === i);
     const invited = await inviteAll(ctx.slack, channel, wanted);
     return { invited };
   },
-};
+});
 
-const postCard: EffectDefinition = {
+const postCard = defineStep({
   prefix: "card",
+  params: NONE,
   describe: () => "post and pin the incident card",
-  dependsOn: () => ["channel"],
+  dependsOn: afterChannel,
   async run(ctx, run) {
-    const channel = warRoomId(run);
-    const ts = await postOnce(ctx, run, channel, incidentCard(run.incident, ctx.config.policy, ctx.now()));
+    const channel = warRoomOf(run);
+    const ts = await postOnce(ctx, run, incidentCard(run.incident, ctx.config.policy, ctx.now()), { channel });
     await ctx.prisma.incident.update({ where: { id: run.incident.id }, data: { cardTs: ts } });
     try {
       await ctx.slack.pins.add({ channel, timestamp: ts });
@@ -176,14 +154,15 @@ const postCard: EffectDefinition = {
     }
     return { ts };
   },
-};
+});
 
-const refreshCard: EffectDefinition = {
-  prefix: "card-refresh:",
+const refreshCard = defineStep({
+  prefix: "card-refresh",
+  params: NONE,
   describe: () => "update the incident card",
   dependsOn: () => ["card"],
   async run(ctx, run) {
-    const channel = warRoomId(run);
+    const channel = warRoomOf(run);
     const ts = run.incident.cardTs;
     if (!ts) return { skipped: "no card yet" };
     // chat.update is idempotent: the latest state wins whichever refresh runs last.
@@ -191,14 +170,15 @@ const refreshCard: EffectDefinition = {
     await ctx.slack.chat.update({ channel, ts, text: card.text, blocks: card.blocks as never });
     return { ts };
   },
-};
+});
 
-const bookmarks: EffectDefinition = {
+const bookmarks = defineStep({
   prefix: "bookmarks",
+  params: NONE,
   describe: () => "bookmark the runbook and dashboards",
-  dependsOn: () => ["channel"],
+  dependsOn: afterChannel,
   async run(ctx, run) {
-    const channel = warRoomId(run);
+    const channel = warRoomOf(run);
     const { links } = ctx.config.policy;
     const wanted = [
       ["Runbook", links.runbook],
@@ -216,13 +196,13 @@ const bookmarks: EffectDefinition = {
     }
     return { added };
   },
-};
+});
 
 // One resolver per Slack client, so a channel's name is looked up once, not once per announcement.
 const resolvers = new WeakMap<WebClient, ChannelResolver>();
 
 /** An announcement channel (name or id), joined when public: the bot posts there and later reads back its own messages. */
-async function openChannel(ctx: WorkflowContext, target: string): Promise<string> {
+async function openChannel(ctx: AppContext, target: string): Promise<string> {
   let resolver = resolvers.get(ctx.slack);
   if (!resolver) {
     resolver = new ChannelResolver(ctx.slack);
@@ -233,28 +213,27 @@ async function openChannel(ctx: WorkflowContext, target: string): Promise<string
   return channel.id;
 }
 
-const announce: EffectDefinition = {
-  prefix: "announce:",
-  describe: (key) => `announce in ${key.split(":").pop()}`,
-  dependsOn: () => ["channel"],
+const announce = defineStep({
+  prefix: "announce",
+  params: z.object({ channel: z.string().min(1), reason: z.enum(["declared", "severity"]) }),
+  describe: (p) => `announce in ${p.channel}`,
+  dependsOn: afterChannel,
   async run(ctx, run) {
-    const target = String(run.params.channel ?? run.effect.key.split(":").pop());
-    const channel = await openChannel(ctx, target);
-    const reason = run.params.reason === "severity" ? "severity" : "declared";
-    const ts = await postOnce(ctx, run, channel, announcement(run.incident, ctx.now(), reason));
+    const channel = await openChannel(ctx, run.params.channel);
+    const ts = await postOnce(ctx, run, announcement(run.incident, ctx.now(), run.params.reason), { channel });
     return { channel, ts };
   },
-};
+});
 
-const notifyDeclarer: EffectDefinition = {
+const notifyDeclarer = defineStep({
   prefix: "notify-declarer",
+  params: z.object({ channelId: z.string().optional(), responseUrl: z.string().optional() }),
   describe: () => "tell the declarer where the war room is",
-  dependsOn: () => ["channel"],
+  dependsOn: afterChannel,
   async run(ctx, run) {
-    const channel = warRoomId(run);
+    const channel = warRoomOf(run);
     const text = `:white_check_mark: ${incidentLabel(run.incident.number)} is declared. War room: <#${channel}>.`;
-    const responseUrl = typeof run.params.responseUrl === "string" ? run.params.responseUrl : undefined;
-    const where = typeof run.params.channelId === "string" ? run.params.channelId : undefined;
+    const { responseUrl, channelId: where } = run.params;
     // response_url first: it reaches the declarer where they typed, whether or not the bot is in that channel.
     if (responseUrl && (await postToResponseUrl(responseUrl, text))) return { via: "response_url" };
     try {
@@ -266,21 +245,19 @@ const notifyDeclarer: EffectDefinition = {
       return { via: "dm" };
     }
   },
-};
+});
 
-const post: EffectDefinition = {
-  prefix: "post:",
-  describe: (_k, p) => `post in ${String(p.channel ?? "the war room")}`,
-  dependsOn: () => ["channel"],
+const post = defineStep({
+  prefix: "post",
+  params: z.object({ message: messageSchema, channel: z.string().optional() }),
+  describe: (p) => `post in ${p.channel ?? "the war room"}`,
+  dependsOn: afterChannel,
   async run(ctx, run) {
-    const channel = typeof run.params.channel === "string" ? await openChannel(ctx, run.params.channel) : warRoomId(run);
-    const ts = await postOnce(ctx, run, channel, {
-      text: String(run.params.text ?? ""),
-      ...(run.params.blocks ? { blocks: run.params.blocks as unknown[] } : {}),
-    });
+    const channel = run.params.channel ? await openChannel(ctx, run.params.channel) : warRoomOf(run);
+    const ts = await postOnce(ctx, run, renderMessage(run.params.message), { channel });
     return { channel, ts };
   },
-};
+});
 
 async function postToResponseUrl(url: string, text: string): Promise<boolean> {
   try {
@@ -296,14 +273,29 @@ async function postToResponseUrl(url: string, text: string): Promise<boolean> {
   }
 }
 
-export const WAR_ROOM_EFFECTS: EffectDefinition[] = [
-  createChannel,
-  setTopic,
-  invite,
-  postCard,
-  refreshCard,
-  bookmarks,
-  announce,
-  notifyDeclarer,
-  post,
-];
+/** Tells the war room (or, before there is one, the declarer) that a step gave up; the runner records it first. */
+export async function reportFailedStep(ctx: AppContext, incident: IncidentWithRoles, what: string, why: string): Promise<void> {
+  await ctx.slack.chat.postMessage({ channel: incident.warRoomChannelId ?? incident.declaredBy, text: failureMessage(what, why) });
+}
+
+/** The war room's steps, as workflows queue them. `id` tells repeated rows apart (a stamp). */
+export const warRoom = {
+  channel: (p: { name: string; private: boolean }): OutboxRow => createChannel.row(p),
+  topic: (): OutboxRow => setTopic.row({}),
+  /** Everyone the incident involves; with `users`, just them (a new role holder). */
+  invite: (p: { users?: string[] } = {}, id?: string): OutboxRow => invite.row(p, id),
+  card: (): OutboxRow => postCard.row({}),
+  refreshCard: (id: string): OutboxRow => refreshCard.row({}, id),
+  bookmarks: (): OutboxRow => bookmarks.row({}),
+  /** In an announcement channel; the declare announcements have no id, later ones do. */
+  announce: (p: { channel: string; reason: "declared" | "severity" }, id?: string): OutboxRow =>
+    announce.row(p, id ? `${id}:${p.channel}` : p.channel),
+  notifyDeclarer: (p: { channelId?: string; responseUrl?: string }): OutboxRow => notifyDeclarer.row(p),
+  /** A message in the war room, or in `channel`; rendered by slack/blocks/messages.ts when it runs. */
+  post: (message: MessageInput, id: string, channel?: string): OutboxRow =>
+    post.row({ message, ...(channel ? { channel } : {}) }, channel ? `${id}:${channel}` : id),
+  /** The keys other steps wait for. */
+  keys: { post: (id: string) => post.keyFor(id), refreshCard: (id: string) => refreshCard.keyFor(id) },
+};
+
+export const WAR_ROOM_STEPS = [createChannel, setTopic, invite, postCard, refreshCard, bookmarks, announce, notifyDeclarer, post];

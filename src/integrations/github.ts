@@ -9,12 +9,14 @@
 //   success and at another sha a clear error; a release that already exists
 //   for a tag is fetched and reused.
 // Everything that changes GitHub runs from the incident's outbox (see
-// workflows/release-effects.ts), never from a Slack request.
+// src/effects/github-*.ts), never from a Slack request.
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import type { Logger } from "pino";
 import type { Env } from "../config.js";
+import { describeSource, type ParentRelease } from "../domain/parent-release.js";
+import { highestReleaseTag } from "../domain/versions.js";
 
 const HotfixOctokit = Octokit.plugin(retry, throttling);
 export type GitHubOctokit = InstanceType<typeof HotfixOctokit>;
@@ -40,6 +42,57 @@ export interface GitHubClient {
   readonly fullName: string;
   /** Default branch and web address, read once. */
   repository(): Promise<{ defaultBranch: string; htmlUrl: string }>;
+  /** The reads workflows make before acting (previews, form defaults), as methods: workflows never import this module. */
+  readonly reads: GitHubReads;
+}
+
+export interface GitHubReads {
+  listTagNames(): Promise<Array<{ name: string; sha: string }>>;
+  tagCommit(tag: string): Promise<string | undefined>;
+  latestRelease(): Promise<ReleaseInfo | undefined>;
+  getRefSha(ref: string): Promise<{ sha: string; type: string } | undefined>;
+  compareCommits(base: string, head: string): ReturnType<typeof compareCommits>;
+  commitChecks(sha: string): ReturnType<typeof commitChecks>;
+  /** The tag named, else the highest GA semver tag matching `pattern`, else GitHub's latest release. */
+  parentRelease(pattern: string, named?: string | null): Promise<ParentRelease | undefined>;
+}
+
+function readsOf(gh: GitHubClient): GitHubReads {
+  return {
+    listTagNames: () => listTagNames(gh),
+    tagCommit: (tag) => tagCommit(gh, tag),
+    latestRelease: () => latestRelease(gh),
+    getRefSha: (ref) => getRefSha(gh, ref),
+    compareCommits: (base, head) => compareCommits(gh, base, head),
+    commitChecks: (sha) => commitChecks(gh, sha),
+    parentRelease: (pattern, named) => findParentRelease(gh, pattern, named),
+  };
+}
+
+/**
+ * The production release a hotfix starts from: the tag the user names, else
+ * the highest GA semver tag matching the policy's pattern, else GitHub's
+ * latest release. Undefined when none exists.
+ */
+export async function findParentRelease(gh: GitHubClient, pattern: string, named?: string | null): Promise<ParentRelease | undefined> {
+  const tags = await listTagNames(gh);
+  const names = tags.map((t) => t.name);
+  const shaOf = async (tag: string) => tags.find((t) => t.name === tag)?.sha ?? (await tagCommit(gh, tag));
+  if (named) {
+    const sha = await shaOf(named);
+    return sha ? { tag: named, sha, source: "named", how: describeSource("named", pattern), tags: names } : undefined;
+  }
+  const best = highestReleaseTag(names, pattern);
+  if (best) {
+    const sha = await shaOf(best.tag);
+    if (sha) return { tag: best.tag, sha, source: "highest-tag", how: describeSource("highest-tag", pattern), tags: names };
+  }
+  const latest = await latestRelease(gh);
+  if (latest) {
+    const sha = await shaOf(latest.tagName);
+    if (sha) return { tag: latest.tagName, sha, source: "latest-release", how: describeSource("latest-release", pattern), tags: names };
+  }
+  return undefined;
 }
 
 /** GitHub answers that must not be retried: a retry gets the same answer (409 is a merge conflict). */
@@ -87,7 +140,10 @@ export function createGitHubClient(env: Env, logger: Logger, options: GitHubClie
       : { enabled: false },
   });
   let info: Promise<{ defaultBranch: string; htmlUrl: string }> | undefined;
-  return {
+  const client: GitHubClient = {
+    get reads() {
+      return readsOf(client);
+    },
     octokit,
     owner,
     repo,
@@ -103,6 +159,7 @@ export function createGitHubClient(env: Env, logger: Logger, options: GitHubClie
       return info;
     },
   };
+  return client;
 }
 
 // ------------------------------------------------------------------ errors

@@ -126,3 +126,13 @@ export async function permalinkOf(client: WebClient, channel: string, ts: string
     return undefined;
   }
 }
+
+/** A person's name for texts that leave Slack (release notes, CHANGELOG.md); the id when Slack does not say. */
+export async function displayName(client: WebClient, userId: string): Promise<string> {
+  try {
+    const res = await client.users.info({ user: userId });
+    return res.user?.real_name || res.user?.name || userId;
+  } catch {
+    return userId;
+  }
+}

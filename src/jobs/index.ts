@@ -1,18 +1,25 @@
-// Every durable job the product runs, defined in one place.
+// Every durable job the product runs. app.ts hands in the outbox's steps (the
+// effect registry from src/effects/) and the timers (from the workflows):
+// jobs/ knows neither folder, only these shapes.
 
-import type { WorkflowContext } from "../workflows/context.js";
-import { fireStabilityWindow, STABILITY_QUEUE, type StabilityJob } from "../workflows/deploy.js";
-import { SYNC_QUEUE } from "../workflows/outbox.js";
-import { RELEASE_LANE_EFFECTS } from "../workflows/release-effects.js";
-import { fireSlaReminder, SLA_QUEUE, type SlaReminderJob } from "../workflows/sla.js";
-import { WAR_ROOM_EFFECTS } from "../workflows/war-room.js";
+import type { AppContext } from "../context.js";
 import type { JobQueue } from "./queue.js";
-import { type EffectDefinition, pendingError, runIncidentEffects } from "./side-effects.js";
+import { type EffectDefinition, type FailureReporter, pendingError, runIncidentEffects, SYNC_QUEUE } from "./side-effects.js";
 
 export const SWEEP_QUEUE = "outbox.sweep";
 
-export function allEffects(): EffectDefinition[] {
-  return [...WAR_ROOM_EFFECTS, ...RELEASE_LANE_EFFECTS];
+/** The outbox's steps and how a step that gave up is reported. */
+export interface EffectRegistry {
+  steps: EffectDefinition[];
+  reportFailure: FailureReporter;
+}
+
+/** A durable timer (SLA reminder, stability window ...): a queue and what to do when a job of it fires. */
+export interface TimerDefinition {
+  name: string;
+  retryLimit?: number;
+  /** The job's data as stored: the timer parses it. */
+  fire(ctx: AppContext, data: unknown): Promise<unknown>;
 }
 
 export interface JobOptions {
@@ -20,8 +27,13 @@ export interface JobOptions {
   effectLeaseMs?: number;
 }
 
-export function defineJobs(queue: JobQueue, ctx: WorkflowContext, options: JobOptions = {}): void {
-  const effects = allEffects();
+export function defineJobs(
+  queue: JobQueue,
+  ctx: AppContext,
+  registry: EffectRegistry,
+  timers: TimerDefinition[],
+  options: JobOptions = {},
+): void {
   queue.define<{ incidentId: string }>({
     name: SYNC_QUEUE,
     retryLimit: 10,
@@ -29,28 +41,25 @@ export function defineJobs(queue: JobQueue, ctx: WorkflowContext, options: JobOp
     expireInSeconds: 120,
     concurrency: 8,
     async handler({ incidentId }) {
-      const report = await runIncidentEffects(ctx, incidentId, effects, options.effectLeaseMs ? { leaseMs: options.effectLeaseMs } : {});
+      const report = await runIncidentEffects(ctx, incidentId, registry.steps, {
+        reportFailure: registry.reportFailure,
+        ...(options.effectLeaseMs ? { leaseMs: options.effectLeaseMs } : {}),
+      });
       const pending = pendingError(report);
       ctx.metrics.jobRuns.inc({ queue: SYNC_QUEUE, outcome: pending ? "retry" : "done" });
       if (pending) throw pending;
     },
   });
-  queue.define<SlaReminderJob>({
-    name: SLA_QUEUE,
-    retryLimit: 5,
-    async handler(job) {
-      await fireSlaReminder(ctx, job);
-      ctx.metrics.jobRuns.inc({ queue: SLA_QUEUE, outcome: "done" });
-    },
-  });
-  queue.define<StabilityJob>({
-    name: STABILITY_QUEUE,
-    retryLimit: 5,
-    async handler(job) {
-      await fireStabilityWindow(ctx, job);
-      ctx.metrics.jobRuns.inc({ queue: STABILITY_QUEUE, outcome: "done" });
-    },
-  });
+  for (const t of timers) {
+    queue.define<object>({
+      name: t.name,
+      retryLimit: t.retryLimit ?? 5,
+      async handler(job) {
+        await t.fire(ctx, job);
+        ctx.metrics.jobRuns.inc({ queue: t.name, outcome: "done" });
+      },
+    });
+  }
   queue.define<{ olderThanMs?: number }>({
     name: SWEEP_QUEUE,
     retryLimit: 1,
@@ -65,7 +74,7 @@ export function defineJobs(queue: JobQueue, ctx: WorkflowContext, options: JobOp
  * worker, or a job that ran out of retries while Slack was down): re-queue
  * the incident. Runs at start-up and every minute.
  */
-export async function sweepOutbox(ctx: WorkflowContext, olderThanMs: number): Promise<number> {
+export async function sweepOutbox(ctx: AppContext, olderThanMs: number): Promise<number> {
   const before = new Date(ctx.now().getTime() - olderThanMs);
   const stuck = await ctx.prisma.sideEffect.findMany({
     where: {

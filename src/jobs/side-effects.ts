@@ -6,17 +6,26 @@
 // it gives up. An effect found "running" with an expired lease was cut off
 // mid-call: it runs with `ambiguous: true` and must check before repeating.
 
+//
+// The runner knows steps only as `EffectDefinition`s with unchecked params:
+// the typed steps live in src/effects/ and app.ts hands them in (jobs/ never
+// imports effects/ or workflows/).
+
+import type { AppContext } from "../context.js";
 import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
 import { Prisma, type SideEffect } from "../store/prisma.js";
 import { recordEvent } from "../store/timeline.js";
-import type { WorkflowContext } from "../workflows/context.js";
 
 export type Json = Prisma.InputJsonValue;
 
-export interface EffectRun {
+/** The queue that runs an incident's outbox; workflows send to it inside their transaction. */
+export const SYNC_QUEUE = "incident.sync";
+
+export interface EffectRun<P = unknown> {
   incident: IncidentWithRoles;
   effect: SideEffect;
-  params: Record<string, unknown>;
+  /** The row's params as stored; a typed step parses them (src/effects/define.ts). */
+  params: P;
   /** A previous attempt died mid-call: look before acting again. */
   ambiguous: boolean;
   /** Results of the effects already done, by key. */
@@ -26,16 +35,21 @@ export interface EffectRun {
 export interface EffectDefinition {
   /** Key prefix this definition handles: "channel", "announce:" ... */
   prefix: string;
-  describe(key: string, params: Record<string, unknown>): string;
+  describe(key: string, params: unknown): string;
   dependsOn(key: string): string[];
-  run(ctx: WorkflowContext, run: EffectRun): Promise<Record<string, unknown>>;
+  run(ctx: AppContext, run: EffectRun): Promise<Record<string, unknown>>;
 }
+
+/** Tells people a step failed for good (the effects layer renders and posts it). */
+export type FailureReporter = (ctx: AppContext, incident: IncidentWithRoles, what: string, why: string) => Promise<void>;
 
 export class PermanentEffectError extends Error {}
 
 export interface RunOptions {
   leaseMs?: number;
   maxAttempts?: number;
+  /** Called once a step gives up, after the timeline records it. */
+  reportFailure?: FailureReporter;
 }
 
 export interface RunReport {
@@ -83,7 +97,7 @@ function failpoint(stage: "recorded" | "unrecorded", key: string): void {
 }
 
 export async function runIncidentEffects(
-  ctx: WorkflowContext,
+  ctx: AppContext,
   incidentId: string,
   definitions: EffectDefinition[],
   options: RunOptions = {},
@@ -137,7 +151,7 @@ export async function runIncidentEffects(
       }
       const incident = await findIncident(ctx.prisma, incidentId);
       if (!incident) return report;
-      const params = (effect.params ?? {}) as Record<string, unknown>;
+      const params: unknown = effect.params ?? {};
       // Our claim is the attempt number we set: if another worker took the step
       // over (our lease ran out), its claim bumped it, and our writes below lose.
       const claimed = { incidentId, key: effect.key, status: "running", attempts: effect.attempts + 1 };
@@ -186,7 +200,7 @@ export async function runIncidentEffects(
         } else if (giveUp) {
           status.set(effect.key, "failed");
           report.failed.push(effect.key);
-          await reportFailure(ctx, incident, definition.describe(effect.key, params), message);
+          await reportFailure(ctx, incident, definition.describe(effect.key, params), message, options.reportFailure);
         } else {
           report.waiting.push(effect.key);
         }
@@ -197,18 +211,22 @@ export async function runIncidentEffects(
   return report;
 }
 
-/** Tells the war room (or, before there is one, the declarer) what failed and what still went ahead. */
-async function reportFailure(ctx: WorkflowContext, incident: IncidentWithRoles, what: string, why: string): Promise<void> {
+/** Records the failure on the timeline, then lets the effects layer tell people. */
+async function reportFailure(
+  ctx: AppContext,
+  incident: IncidentWithRoles,
+  what: string,
+  why: string,
+  reporter: FailureReporter | undefined,
+): Promise<void> {
   await recordEvent(ctx.prisma, {
     incidentId: incident.id,
     kind: "step_failed",
     summary: `${what} failed: ${why}`,
     data: { what, why },
   });
-  const text = `:warning: Could not ${what}: \`${why}\`. Everything else went ahead; fix the cause and run \`/hotfix retry\` in the war room.`;
   try {
-    if (incident.warRoomChannelId) await ctx.slack.chat.postMessage({ channel: incident.warRoomChannelId, text });
-    else await ctx.slack.chat.postMessage({ channel: incident.declaredBy, text });
+    await reporter?.(ctx, incident, what, why);
   } catch (error) {
     ctx.logger.warn({ err: error }, "could not report a failed step");
   }

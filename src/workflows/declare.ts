@@ -9,12 +9,14 @@ import type { ValidDeclare } from "../domain/declare-input.js";
 import { humanDuration } from "../domain/duration.js";
 import { incidentLabel, slugify, warRoomName } from "../domain/names.js";
 import { slaDeadline } from "../domain/severity.js";
-import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
+import { addEffects, queueSync } from "../effects/outbox.js";
+import { warRoom } from "../effects/war-room.js";
+import { findIncident, findIncidentByRequestKey, type IncidentWithRoles } from "../store/incidents.js";
 import { Prisma } from "../store/prisma.js";
 import { recordEvent } from "../store/timeline.js";
 import { queueBranchOnDeclare } from "./branch.js";
 import type { WorkflowContext } from "./context.js";
-import { addEffects, queueSync } from "./outbox.js";
+import { requirePermission } from "./permissions.js";
 import { scheduleSlaReminders } from "./sla.js";
 
 export interface DeclareInput extends ValidDeclare {
@@ -33,7 +35,8 @@ export interface DeclareResult {
 
 export async function declareIncident(ctx: WorkflowContext, input: DeclareInput): Promise<DeclareResult> {
   const { policy } = ctx.config;
-  const existing = await ctx.prisma.incident.findUnique({ where: { requestKey: input.requestKey }, include: { roles: true } });
+  await requirePermission(ctx, input.declaredBy, "declare", null);
+  const existing = await findIncidentByRequestKey(ctx.prisma, input.requestKey);
   if (existing) return { incident: existing, created: false };
   const now = ctx.now();
   const slug = slugify(input.title) || "incident";
@@ -101,22 +104,16 @@ export async function declareIncident(ctx: WorkflowContext, input: DeclareInput)
         date: DateTime.fromJSDate(now),
       });
       await addEffects(tx, incident.id, [
-        { key: "channel", params: { name: channelName, private: policy.warRoom.private } },
-        { key: "topic" },
-        { key: "invite" },
-        { key: "card" },
-        { key: "bookmarks" },
-        ...policy.severity[input.severity].announce.map((channel) => ({
-          key: `announce:${channel}`,
-          params: { channel, reason: "declared" },
-        })),
-        {
-          key: "notify-declarer",
-          params: {
-            ...(input.originChannelId ? { channelId: input.originChannelId } : {}),
-            ...(input.responseUrl ? { responseUrl: input.responseUrl } : {}),
-          },
-        },
+        warRoom.channel({ name: channelName, private: policy.warRoom.private }),
+        warRoom.topic(),
+        warRoom.invite(),
+        warRoom.card(),
+        warRoom.bookmarks(),
+        ...policy.severity[input.severity].announce.map((channel) => warRoom.announce({ channel, reason: "declared" })),
+        warRoom.notifyDeclarer({
+          ...(input.originChannelId ? { channelId: input.originChannelId } : {}),
+          ...(input.responseUrl ? { responseUrl: input.responseUrl } : {}),
+        }),
       ]);
       await queueBranchOnDeclare(ctx, tx, incident.id);
       await queueSync(ctx, tx, incident.id);
@@ -129,7 +126,7 @@ export async function declareIncident(ctx: WorkflowContext, input: DeclareInput)
   } catch (error) {
     // Two submits of the same view racing: the loser finds the winner's incident.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      const winner = await ctx.prisma.incident.findUnique({ where: { requestKey: input.requestKey }, include: { roles: true } });
+      const winner = await findIncidentByRequestKey(ctx.prisma, input.requestKey);
       if (winner) return { incident: winner, created: false };
     }
     throw error;

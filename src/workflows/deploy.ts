@@ -4,27 +4,25 @@
 // deploy starts the stability window (stabilityEndsAt) and moves the incident
 // to monitoring. Each is one Deployment row and one timeline event, written
 // with the incident's change; a redelivered webhook is recorded once.
-import { durationMs } from "../config.js";
-import { humanDuration } from "../domain/duration.js";
-import { incidentLabel } from "../domain/names.js";
+import { z } from "zod";
+import { shortSha } from "../domain/names.js";
 import { canMove, isOpen, type PhaseName } from "../domain/phase.js";
 import { classifyEnvironment, type EnvironmentClass, isShaLike } from "../domain/release.js";
-import { dateToken, escapeMrkdwn } from "../domain/render/block-kit.js";
-import { deploymentLine, short } from "../domain/render/release-lane.js";
-import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
+import { deploymentLine } from "../domain/release-notes.js";
+import { addEffects, queueSync, stamp } from "../effects/outbox.js";
+import { warRoom } from "../effects/war-room.js";
+import type { TimerDefinition } from "../jobs/index.js";
+import { findIncident, type IncidentWithRoles, lockIncident } from "../store/incidents.js";
 import type { Db } from "../store/prisma.js";
 import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
-import { RefusedError } from "./incident-updates.js";
-import { lockIncident, slackName } from "./lane-support.js";
-import { addEffects, queueSync, stamp } from "./outbox.js";
+import { requirePermission } from "./permissions.js";
+import { RefusedError } from "./refused.js";
 
 export const STABILITY_QUEUE = "lane.stability";
 
-export interface StabilityJob {
-  incidentId: string;
-  endsAt: string;
-}
+const stabilityJob = z.object({ incidentId: z.string(), endsAt: z.string() });
+export type StabilityJob = z.output<typeof stabilityJob>;
 
 export interface DeploymentInput {
   environment: string;
@@ -85,7 +83,7 @@ export async function recordDeployment(
   const isPull = input.environment === "pull_request";
   const env: EnvironmentClass | "pull_request" = isPull ? "pull_request" : classifyEnvironment(input.environment, input.productionFlag);
   const success = input.status === "success";
-  const windowMs = durationMs(policy.stability.window);
+  const windowMs = policy.stability.window.ms;
   const s = stamp(ctx.now());
   const recorded = await ctx.prisma.$transaction(async (tx) => {
     // The incident's lock first: the phase and clocks below are read and written by one request at a time.
@@ -108,7 +106,14 @@ export async function recordDeployment(
     });
     if (count === 0) return false;
     const phase = current.phase as PhaseName;
-    const data: Record<string, unknown> = {};
+    const data: {
+      stagingDeployedAt?: Date;
+      productionDeployedAt?: Date;
+      stabilityEndsAt?: Date;
+      rolledBackAt?: Date;
+      fixSha?: string;
+      phase?: PhaseName;
+    } = {};
     let movedTo: PhaseName | undefined;
     // Deploying the parent release again is a rollback: logged, but it starts no clock.
     const rollback = !isPull && current.parentSha !== null && current.parentSha.startsWith(input.sha);
@@ -118,9 +123,13 @@ export async function recordDeployment(
       movedTo = "deploying";
     let stabilityEndsAt: Date | undefined;
     if (counts && env === "production") {
-      stabilityEndsAt = new Date(input.occurredAt.getTime() + windowMs);
-      data.productionDeployedAt = input.occurredAt;
-      data.stabilityEndsAt = stabilityEndsAt;
+      // The window only ever moves later: a late (re)delivery of an earlier deploy must not shorten it.
+      const endsAt = new Date(input.occurredAt.getTime() + windowMs);
+      if (!current.stabilityEndsAt || endsAt > current.stabilityEndsAt) {
+        stabilityEndsAt = endsAt;
+        data.productionDeployedAt = input.occurredAt;
+        data.stabilityEndsAt = stabilityEndsAt;
+      }
       if (isOpen(phase) && phase !== "monitoring" && canMove(phase, "monitoring")) movedTo = "monitoring";
     }
     // Production back on the parent while a release stands: the release is rolled back (completion waits for a new one).
@@ -157,17 +166,32 @@ export async function recordDeployment(
       await recordEvent(tx, {
         incidentId: incident.id,
         kind: "phase_changed",
-        summary: `Phase ${phase} -> ${movedTo}: ${env} deploy of ${short(input.sha)}`,
+        summary: `Phase ${phase} -> ${movedTo}: ${env} deploy of ${shortSha(input.sha)}`,
         occurredAt: input.occurredAt,
         data: { from: phase, to: movedTo },
       });
     }
-    const text = rollback
-      ? `:rewind: Deployed \`${short(input.sha)}\`, the parent release ${current.parentTag ?? ""}, to *${input.environment}* by ${input.source === "manual" && input.actor ? `<@${input.actor}>` : `\`${escapeMrkdwn(input.deployer)}\``}: it runs the release from before the hotfix again.${productionRollback ? ` ${current.releaseTag} counts as rolled back: \`/hotfix release\` a new fix before \`/hotfix complete\`.` : ""}`
-      : deploymentMessage(incident, input, env, stabilityEndsAt, !current.stagingDeployedAt && env === "staging" && counts);
+    const message = {
+      kind: "deployed" as const,
+      number: incident.number,
+      environment: input.environment,
+      envClass: env,
+      sha: input.sha,
+      status: input.status,
+      source: input.source,
+      deployer: input.deployer,
+      actor: input.actor ?? null,
+      reason: input.reason,
+      url: input.url ?? null,
+      rollback,
+      parentTag: current.parentTag,
+      rolledBackRelease: productionRollback ? current.releaseTag : null,
+      stabilityEndsAt: stabilityEndsAt?.toISOString() ?? null,
+      uatClockStarts: !current.stagingDeployedAt && env === "staging" && counts,
+    };
     await addEffects(tx, incident.id, [
-      { key: `post:deploy:${s}`, params: { text } },
-      ...(Object.keys(data).length ? [{ key: `card-refresh:deploy-${s}` }] : []),
+      warRoom.post(message, `deploy:${s}`),
+      ...(Object.keys(data).length ? [warRoom.refreshCard(`deploy-${s}`)] : []),
     ]);
     if (stabilityEndsAt) {
       const job: StabilityJob = { incidentId: incident.id, endsAt: stabilityEndsAt.toISOString() };
@@ -179,35 +203,14 @@ export async function recordDeployment(
   return { recorded, environment: env };
 }
 
-function deploymentMessage(
-  incident: IncidentWithRoles,
-  input: DeploymentInput,
-  env: EnvironmentClass | "pull_request",
-  stabilityEndsAt: Date | undefined,
-  uatClock: boolean,
-): string {
-  const who = input.source === "manual" && input.actor ? `<@${input.actor}>` : `\`${escapeMrkdwn(input.deployer)}\``;
-  const link = input.url ? ` (<${input.url}|details>)` : "";
-  const reason = input.reason ? `: ${escapeMrkdwn(input.reason)}` : "";
-  if (env === "pull_request")
-    return `:twisted_rightwards_arrows: Pull request merged by ${who}${reason}, merge commit \`${short(input.sha)}\`${link}.`;
-  if (input.status !== "success")
-    return `:x: Deploy of \`${short(input.sha)}\` to *${input.environment}* ${input.status}, by ${who}${reason}${link}.`;
-  const base = `:ship: Deployed \`${short(input.sha)}\` to *${input.environment}* by ${who}${reason}${link}.`;
-  if (env === "production" && stabilityEndsAt) {
-    return `${base} ${incidentLabel(incident.number)} is now monitoring; the stability window ends ${dateToken(stabilityEndsAt, stabilityEndsAt.toISOString())}, then \`/hotfix complete\`.`;
-  }
-  if (uatClock) return `${base} The UAT clock starts now.`;
-  return base;
-}
-
 /** `/hotfix deployed staging|production [sha] [reason]`: a deployment recorded by hand. */
 export async function recordManualDeployment(
   ctx: WorkflowContext,
   incident: IncidentWithRoles,
-  input: { environment: string; sha?: string; reason?: string },
+  input: { environment: string; sha?: string; reason?: string; deployerName?: string },
   actor: string,
 ): Promise<{ sha: string; environment: string }> {
+  await requirePermission(ctx, actor, "record_deploy", incident);
   if (incident.completedAt) throw new RefusedError("This hotfix was completed; deployments are no longer recorded on it.");
   if (incident.phase === "closed") throw new RefusedError("The incident is closed.");
   const env = classifyEnvironment(input.environment);
@@ -220,7 +223,7 @@ export async function recordManualDeployment(
     environment: env,
     sha,
     // A name, not a Slack mention: the log ends up in CHANGELOG.md too.
-    deployer: await slackName(ctx, actor),
+    deployer: input.deployerName ?? actor,
     reason: input.reason?.trim() || null,
     status: "success",
     source: "manual",
@@ -234,18 +237,16 @@ export async function recordManualDeployment(
 export async function fireStabilityWindow(ctx: WorkflowContext, job: StabilityJob): Promise<"sent" | "stale"> {
   const incident = await findIncident(ctx.prisma, job.incidentId);
   if (!incident || incident.completedAt || incident.rolledBackAt || incident.stabilityEndsAt?.toISOString() !== job.endsAt) return "stale";
-  const window = ctx.config.policy.stability.window;
+  const window = ctx.config.policy.stability.window.text;
   const started = incident.productionDeployedAt;
-  const text =
-    `:hourglass: The ${window} stability window of ${incidentLabel(incident.number)} has passed` +
-    `${started ? ` (${humanDuration(incident.stabilityEndsAt.getTime() - started.getTime())} since the production deploy)` : ""}. ` +
-    "When UAT is done and no blocker is open, `/hotfix complete` merges back, tags and cleans up.";
+  const message = {
+    kind: "stability_window_passed" as const,
+    number: incident.number,
+    window,
+    sinceDeployMs: started ? incident.stabilityEndsAt.getTime() - started.getTime() : null,
+  };
   await ctx.prisma.$transaction(async (tx) => {
-    const { count } = await tx.sideEffect.createMany({
-      data: [{ incidentId: incident.id, key: `post:stability:${job.endsAt}`, params: { text } }],
-      skipDuplicates: true,
-    });
-    if (count === 0) return;
+    if ((await addEffects(tx, incident.id, [warRoom.post(message, `stability:${job.endsAt}`)])) === 0) return;
     await recordEvent(tx, {
       incidentId: incident.id,
       kind: "stability_window_passed",
@@ -257,3 +258,9 @@ export async function fireStabilityWindow(ctx: WorkflowContext, job: StabilityJo
   });
   return "sent";
 }
+
+export const stabilityTimer: TimerDefinition = {
+  name: STABILITY_QUEUE,
+  retryLimit: 5,
+  fire: (ctx, data) => fireStabilityWindow(ctx, stabilityJob.parse(data)),
+};

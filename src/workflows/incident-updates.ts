@@ -1,22 +1,25 @@
 // What happens to a declared incident from the war room: severity, roles,
-// status updates, phase moves, messages captured to the timeline. Each writes
-// its change, its timeline event and its Slack effects in one transaction.
-
-import type { SeverityName } from "../config.js";
+// status updates, phase moves, messages captured to the timeline, retries.
+// Each checks permission, then writes its change, its timeline event and its
+// outbox rows in one transaction.
+import type { RoleName } from "../domain/incident.js";
 import { incidentLabel } from "../domain/names.js";
 import { canMove, isOpen, type PhaseName } from "../domain/phase.js";
-import { escapeMrkdwn } from "../domain/render/block-kit.js";
+import type { SeverityName } from "../domain/policy.js";
 import { slaDeadline } from "../domain/severity.js";
+import { addEffects, queueSync, stamp } from "../effects/outbox.js";
+import { warRoom } from "../effects/war-room.js";
 import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
-import type { Role } from "../store/prisma.js";
-import { recordEvent, slackTsToDate, type Tx } from "../store/timeline.js";
+import { recordEvent, slackTsToDate } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
-import { addEffects, queueSync, stamp } from "./outbox.js";
+import { requirePermission } from "./permissions.js";
+import { RefusedError } from "./refused.js";
 import { scheduleSlaReminders } from "./sla.js";
 
-export class RefusedError extends Error {}
+export { RefusedError } from "./refused.js";
 
-export const ROLE_NAMES: Record<string, Role> = {
+/** The words people type for each role. */
+export const ROLE_NAMES: Record<string, RoleName> = {
   commander: "commander",
   comms: "comms",
   "release-captain": "release_captain",
@@ -24,12 +27,8 @@ export const ROLE_NAMES: Record<string, Role> = {
   captain: "release_captain",
 };
 
-async function refreshCard(ctx: WorkflowContext, tx: Tx, incidentId: string): Promise<void> {
-  await addEffects(tx, incidentId, [{ key: `card-refresh:${stamp(ctx.now())}` }]);
-}
-
 function requireOpen(incident: IncidentWithRoles, what: string): void {
-  if (!isOpen(incident.phase as PhaseName)) {
+  if (!isOpen(incident.phase)) {
     throw new RefusedError(`${incidentLabel(incident.number)} is ${incident.phase}; ${what} is for open incidents.`);
   }
 }
@@ -40,6 +39,7 @@ export async function changeSeverity(
   severity: SeverityName,
   actor: string,
 ): Promise<IncidentWithRoles> {
+  await requirePermission(ctx, actor, "change_severity", incident);
   requireOpen(incident, "changing severity");
   if (incident.severity === severity) throw new RefusedError(`${incidentLabel(incident.number)} is already ${severity}.`);
   const { policy } = ctx.config;
@@ -55,26 +55,28 @@ export async function changeSeverity(
       occurredAt: now,
       data: { from: incident.severity, to: severity, slaDeadline: deadline?.toISOString() ?? null },
     });
-    const s = stamp(ctx.now());
-    await refreshCard(ctx, tx, incident.id);
-    await addEffects(
-      tx,
-      incident.id,
-      policy.severity[severity].announce.map((channel) => ({ key: `announce:${s}:${channel}`, params: { channel, reason: "severity" } })),
-    );
+    const id = stamp(ctx.now());
+    await addEffects(tx, incident.id, [
+      warRoom.refreshCard(stamp(ctx.now())),
+      ...policy.severity[severity].announce.map((channel) => warRoom.announce({ channel, reason: "severity" }, id)),
+    ]);
     await queueSync(ctx, tx, incident.id);
     await scheduleSlaReminders(ctx, tx, incident.id, incident.startedAt, deadline);
   });
-  return (await findIncident(ctx.prisma, incident.id)) as IncidentWithRoles;
+  const updated = await findIncident(ctx.prisma, incident.id);
+  if (!updated) throw new Error("incident vanished after its severity changed");
+  return updated;
 }
 
 export async function assignRole(
   ctx: WorkflowContext,
   incident: IncidentWithRoles,
-  role: Role,
+  role: RoleName,
   userId: string,
   actor: string,
 ): Promise<void> {
+  // Making yourself commander is its own rule: only when there is none, or as an incident manager.
+  await requirePermission(ctx, actor, role === "commander" && userId === actor ? "take_command" : "assign_role", incident);
   requireOpen(incident, "assigning roles");
   await ctx.prisma.$transaction(async (tx) => {
     await tx.incidentRole.upsert({
@@ -90,24 +92,30 @@ export async function assignRole(
       occurredAt: ctx.now(),
       data: { role, userId, previous: incident.roles.find((r) => r.role === role)?.userId ?? null },
     });
-    await refreshCard(ctx, tx, incident.id);
-    if (incident.warRoomChannelId) {
-      await addEffects(tx, incident.id, [{ key: `invite:${stamp(ctx.now())}`, params: { users: [userId] } }]);
-    }
+    await addEffects(tx, incident.id, [
+      warRoom.refreshCard(stamp(ctx.now())),
+      ...(incident.warRoomChannelId ? [warRoom.invite({ users: [userId] }, stamp(ctx.now()))] : []),
+    ]);
     await queueSync(ctx, tx, incident.id);
   });
 }
 
 export async function postUpdate(ctx: WorkflowContext, incident: IncidentWithRoles, text: string, actor: string): Promise<void> {
-  const body = `:mega: *Update on ${incidentLabel(incident.number)}: ${escapeMrkdwn(incident.title)}* (${incident.severity}, ${incident.phase})\n${escapeMrkdwn(text)}\n_from <@${actor}>_`;
-  const s = stamp(ctx.now());
+  await requirePermission(ctx, actor, "post_update", incident);
+  const id = `update:${stamp(ctx.now())}`;
+  const message = {
+    kind: "status_update" as const,
+    number: incident.number,
+    title: incident.title,
+    severity: incident.severity,
+    phase: incident.phase,
+    text,
+    actor,
+  };
   await ctx.prisma.$transaction(async (tx) => {
     await recordEvent(tx, { incidentId: incident.id, kind: "status_update", summary: text, actor, occurredAt: ctx.now() });
     const channels = ctx.config.policy.severity[incident.severity].announce;
-    await addEffects(tx, incident.id, [
-      { key: `post:update:${s}`, params: { text: body } },
-      ...channels.map((channel) => ({ key: `post:update:${s}:${channel}`, params: { text: body, channel } })),
-    ]);
+    await addEffects(tx, incident.id, [warRoom.post(message, id), ...channels.map((channel) => warRoom.post(message, id, channel))]);
     await queueSync(ctx, tx, incident.id);
   });
 }
@@ -119,7 +127,8 @@ export async function movePhase(
   actor: string,
   reason?: string,
 ): Promise<void> {
-  const from = incident.phase as PhaseName;
+  await requirePermission(ctx, actor, to === "resolved" ? "resolve" : "change_phase", incident);
+  const from = incident.phase;
   if (!canMove(from, to)) {
     throw new RefusedError(`${incidentLabel(incident.number)} is ${from}; it cannot move to ${to}.`);
   }
@@ -129,7 +138,7 @@ export async function movePhase(
       where: { id: incident.id },
       data: {
         phase: to,
-        ...(to === "resolved" ? { resolvedAt: now, postmortemDueAt: new Date(now.getTime() + 86_400_000) } : {}),
+        ...(to === "resolved" ? { resolvedAt: now, postmortemDueAt: new Date(now.getTime() + ctx.config.policy.postmortem.due.ms) } : {}),
         ...(to === "closed" ? { closedAt: now } : {}),
         ...(isOpen(to) && !isOpen(from) ? { resolvedAt: null } : {}),
       },
@@ -142,7 +151,7 @@ export async function movePhase(
       occurredAt: now,
       data: { from, to },
     });
-    await refreshCard(ctx, tx, incident.id);
+    await addEffects(tx, incident.id, [warRoom.refreshCard(stamp(ctx.now()))]);
     await queueSync(ctx, tx, incident.id);
   });
 }
@@ -173,6 +182,7 @@ export async function captureMessage(ctx: WorkflowContext, incident: IncidentWit
 
 /** `/hotfix retry`: failed steps go back to the queue (after someone fixed the cause). */
 export async function retryFailedSteps(ctx: WorkflowContext, incident: IncidentWithRoles, actor: string): Promise<string[]> {
+  await requirePermission(ctx, actor, "retry", incident);
   return ctx.prisma.$transaction(async (tx) => {
     const failed = await tx.sideEffect.findMany({ where: { incidentId: incident.id, status: "failed" }, select: { key: true } });
     if (failed.length === 0) return [];

@@ -1,22 +1,21 @@
 // SLA clocks: reminders at 50 % and 90 % of the SLA and at breach, as durable
 // timers. A reminder names the deadline it was set for; when severity moves
 // the deadline, old timers find a different deadline and stay silent.
-import { humanDuration } from "../domain/duration.js";
-import { incidentLabel } from "../domain/names.js";
-import { isOpen, type PhaseName } from "../domain/phase.js";
+import { z } from "zod";
+import { commanderOf } from "../domain/incident.js";
+import { isOpen } from "../domain/phase.js";
 import { slaReminders } from "../domain/severity.js";
+import { addEffects, queueSync } from "../effects/outbox.js";
+import { warRoom } from "../effects/war-room.js";
+import type { TimerDefinition } from "../jobs/index.js";
 import { findIncident } from "../store/incidents.js";
 import { recordEvent, type Tx } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
-import { queueSync } from "./outbox.js";
 
 export const SLA_QUEUE = "sla.reminder";
 
-export interface SlaReminderJob {
-  incidentId: string;
-  fraction: number;
-  deadline: string;
-}
+const slaJob = z.object({ incidentId: z.string(), fraction: z.number(), deadline: z.string() });
+export type SlaReminderJob = z.output<typeof slaJob>;
 
 export async function scheduleSlaReminders(
   ctx: WorkflowContext,
@@ -38,17 +37,19 @@ export async function scheduleSlaReminders(
 
 export async function fireSlaReminder(ctx: WorkflowContext, job: SlaReminderJob): Promise<"sent" | "stale"> {
   const incident = await findIncident(ctx.prisma, job.incidentId);
-  if (!incident || !isOpen(incident.phase as PhaseName) || incident.slaDeadline?.toISOString() !== job.deadline) return "stale";
-  const commander = incident.roles.find((r) => r.role === "commander")?.userId;
-  const left = incident.slaDeadline.getTime() - ctx.now().getTime();
+  if (!incident || !isOpen(incident.phase) || incident.slaDeadline?.toISOString() !== job.deadline) return "stale";
   const breach = job.fraction >= 1;
-  const text = breach
-    ? `:rotating_light: <@${commander}> the ${incident.severity} SLA of ${incidentLabel(incident.number)} is *breached*. Post an update with \`/hotfix update\`, or reassess severity.`
-    : `:hourglass_flowing_sand: <@${commander}> ${Math.round(job.fraction * 100)} % of the ${incident.severity} SLA of ${incidentLabel(incident.number)} is gone: ${humanDuration(Math.max(left, 0))} left.`;
-  const key = `post:sla:${job.fraction}:${job.deadline}`;
+  const message = {
+    kind: "sla" as const,
+    number: incident.number,
+    severity: incident.severity,
+    commander: commanderOf(incident) ?? null,
+    fraction: job.fraction,
+    leftMs: incident.slaDeadline.getTime() - ctx.now().getTime(),
+  };
   await ctx.prisma.$transaction(async (tx) => {
-    const { count } = await tx.sideEffect.createMany({ data: [{ incidentId: incident.id, key, params: { text } }], skipDuplicates: true });
-    if (count === 0) return;
+    // One reminder per fraction and deadline, across replicas: the outbox row is the claim.
+    if ((await addEffects(tx, incident.id, [warRoom.post(message, `sla:${job.fraction}:${job.deadline}`)])) === 0) return;
     await recordEvent(tx, {
       incidentId: incident.id,
       kind: breach ? "sla_breached" : "sla_reminder",
@@ -60,3 +61,9 @@ export async function fireSlaReminder(ctx: WorkflowContext, job: SlaReminderJob)
   });
   return "sent";
 }
+
+export const slaTimer: TimerDefinition = {
+  name: SLA_QUEUE,
+  retryLimit: 5,
+  fire: (ctx, data) => fireSlaReminder(ctx, slaJob.parse(data)),
+};

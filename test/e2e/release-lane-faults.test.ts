@@ -19,25 +19,24 @@ import {
   movableClock,
   openReleaseForm,
   saidInRoom,
+  startReleaseLane,
+  stopReleaseLane,
   submitRelease,
   timelineKinds,
 } from "../support/release-lane.js";
 
 const HOUR = 3_600_000;
 const clock = movableClock();
+// U0ALICE (the declarer) drives the lane in these tests: a release captain by policy, as permissions require.
+const ALICE_CAPTAIN = { people: { releaseCaptains: { users: ["U0ALICE"] } } };
 let h: Harness;
 let repo: EmulatedRepo;
 
 beforeAll(async () => {
-  h = await startHarness({ github: true, now: clock.now });
-  if (!h.github) throw new Error("no GitHub emulator");
-  repo = h.github.repo("acme/payments");
+  ({ h, repo } = await startReleaseLane({ now: clock.now, policy: ALICE_CAPTAIN }));
 });
 
-afterAll(async () => {
-  expect(h.github?.specViolations() ?? []).toEqual([]);
-  await h?.close();
-});
+afterAll(() => stopReleaseLane(h));
 
 async function branchFor(room: string, name: string, user = "U0ALICE") {
   await hotfix(h, room, `branch ${name}`, user);
@@ -239,7 +238,7 @@ describe("webhooks", () => {
 describe("rate limits", () => {
   let throttled: Harness;
   beforeAll(async () => {
-    throttled = await startHarness({ github: true, githubClient: { throttle: true, retryAfterBaseValue: 20 } });
+    throttled = await startHarness({ github: true, githubClient: { throttle: true, retryAfterBaseValue: 20 }, policy: ALICE_CAPTAIN });
   });
   afterAll(async () => {
     await throttled?.close();
@@ -275,7 +274,7 @@ describe("rate limits", () => {
 describe("without GitHub configured", () => {
   let bare: Harness;
   beforeAll(async () => {
-    bare = await startHarness();
+    bare = await startHarness({ policy: ALICE_CAPTAIN });
   });
   afterAll(async () => {
     await bare?.close();

@@ -7,7 +7,7 @@
 import type { EmulatedRepo } from "@hotfix/github-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settled } from "../support/declare.js";
-import { eventually, type Harness, startHarness } from "../support/harness.js";
+import { eventually, type Harness } from "../support/harness.js";
 import {
   answer,
   click,
@@ -19,6 +19,8 @@ import {
   openReleaseForm,
   roomTexts,
   saidInRoom,
+  startReleaseLane,
+  stopReleaseLane,
   submitRelease,
   timelineKinds,
 } from "../support/release-lane.js";
@@ -30,8 +32,7 @@ let repo: EmulatedRepo;
 let v123: string;
 
 beforeAll(async () => {
-  h = await startHarness({
-    github: true,
+  ({ h, repo } = await startReleaseLane({
     now: clock.now,
     policy: {
       github: {
@@ -45,18 +46,13 @@ beforeAll(async () => {
       warRoom: { archiveOnComplete: false },
       people: { releaseCaptains: { users: ["U0DAVE"] } },
     },
-  });
-  if (!h.github) throw new Error("no GitHub emulator");
-  repo = h.github.repo("acme/payments");
+  }));
   v123 = repo.mustResolve("v1.2.3").sha;
   // One hotfix of v1.2.3 was shipped before: the next is hotfix.2.
   repo.tag("v1.2.3-hotfix.1", v123, { annotated: true, message: "earlier hotfix" });
 });
 
-afterAll(async () => {
-  expect(h.github?.specViolations() ?? []).toEqual([]);
-  await h?.close();
-});
+afterAll(() => stopReleaseLane(h));
 
 async function branchOf(incidentId: string): Promise<string> {
   return eventually(async () => {

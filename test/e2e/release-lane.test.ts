@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fireStabilityWindow } from "../../src/workflows/deploy.js";
 import { requestRollback } from "../../src/workflows/rollback.js";
 import { settled } from "../support/declare.js";
-import { eventually, GITHUB_WEBHOOK_SECRET, type Harness, startHarness } from "../support/harness.js";
+import { eventually, GITHUB_WEBHOOK_SECRET, type Harness } from "../support/harness.js";
 import {
   answer,
   click,
@@ -22,6 +22,8 @@ import {
   openReleaseForm,
   roomTexts,
   saidInRoom,
+  startReleaseLane,
+  stopReleaseLane,
   submitRelease,
   timelineKinds,
 } from "../support/release-lane.js";
@@ -36,13 +38,7 @@ let fix: string;
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
-  h = await startHarness({
-    github: true,
-    now: clock.now,
-    policy: { people: { releaseCaptains: { usergroup: "S0CAPTAINS" } } },
-  });
-  if (!h.github) throw new Error("no GitHub emulator");
-  repo = h.github.repo("acme/payments");
+  ({ h, repo } = await startReleaseLane({ now: clock.now, policy: { people: { releaseCaptains: { usergroup: "S0CAPTAINS" } } } }));
   v123 = repo.mustResolve("v1.2.3").sha;
   // Runbook 000: main is at the production release when the hotfix starts, so the merge back can fast-forward.
   repo.setRef("refs/heads/main", v123);
@@ -55,10 +51,7 @@ beforeAll(async () => {
   room = incident.warRoomChannelId;
 });
 
-afterAll(async () => {
-  expect(h.github?.specViolations() ?? []).toEqual([]);
-  await h?.close();
-});
+afterAll(() => stopReleaseLane(h));
 
 const webhook = (event: string, payload: unknown, options: { deliveryId?: string; secret?: string } = {}) =>
   h.github?.sendWebhook(event, payload, {

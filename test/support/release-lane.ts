@@ -2,12 +2,29 @@
 // room, `/hotfix <verb>` typed in it, what the user and the room were told,
 // and a movable clock.
 
+import type { EmulatedRepo } from "@hotfix/github-emulator";
 import type { EphemeralMessage } from "@hotfix/slack-emulator";
 import { expect } from "vitest";
 import type { IncidentWithRoles } from "../../src/store/incidents.js";
 import { declareIncident } from "../../src/workflows/declare.js";
 import { settled } from "./declare.js";
-import { eventually, type Harness } from "./harness.js";
+import { eventually, type Harness, type HarnessOptions, startHarness } from "./harness.js";
+
+/**
+ * The release-lane set-up every release-lane test file shares: the app with
+ * the GitHub emulator and the repository acme/payments (tag v1.2.3 and main).
+ * `stopReleaseLane` checks that nothing the app sent broke GitHub's spec.
+ */
+export async function startReleaseLane(options: Omit<HarnessOptions, "github"> = {}): Promise<{ h: Harness; repo: EmulatedRepo }> {
+  const h = await startHarness({ ...options, github: true });
+  if (!h.github) throw new Error("no GitHub emulator");
+  return { h, repo: h.github.repo("acme/payments") };
+}
+
+export async function stopReleaseLane(h: Harness | undefined): Promise<void> {
+  expect(h?.github?.specViolations() ?? []).toEqual([]);
+  await h?.close();
+}
 
 /** A clock the app reads; tests move it forward (past a stability window). */
 export function movableClock(): { now: () => Date; advance(ms: number): void } {

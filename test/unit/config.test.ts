@@ -33,9 +33,9 @@ describe("configuration", () => {
   it("merges a policy file over the defaults, key by key", () => {
     const file = policyFile("uat:\n  deadline: 4h\nstability:\n  window: 48h\ngithub:\n  branch: release/hotfix-{yyyymmdd}\n");
     const config = loadConfig({ HOTFIX_POLICY: file });
-    expect(config.policy.uat.deadline).toBe("4h");
+    expect(config.policy.uat.deadline).toEqual({ text: "4h", ms: 4 * 3_600_000 });
     expect(config.policy.uat.checklist).toEqual(DEFAULT_POLICY.uat.checklist);
-    expect(config.policy.stability.window).toBe("48h");
+    expect(config.policy.stability.window).toEqual({ text: "48h", ms: 48 * 3_600_000 });
     expect(config.policy.github.branch).toBe("release/hotfix-{yyyymmdd}");
     expect(config.policy.github.versioning).toBe("patch");
   });

@@ -12,13 +12,7 @@ import {
   parseWaiverIds,
   validateReleaseForm,
 } from "../../src/domain/release.js";
-import {
-  appendToChangelog,
-  changelogEntry,
-  releaseNotes,
-  rollbackWarning,
-  withRollbackWarning,
-} from "../../src/domain/render/release-lane.js";
+import { appendToChangelog, changelogEntry, releaseNotes, rollbackWarning, withRollbackWarning } from "../../src/domain/release-notes.js";
 
 const now = new Date("2026-01-23T10:00:00Z");
 const policy = parsePolicy({}, "test");

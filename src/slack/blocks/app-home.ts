@@ -1,15 +1,15 @@
 // The App Home: what is burning right now, and where to go. The first screen
 // of someone paged at 3 a.m. who opened the bot instead of a channel.
 import type { View } from "@slack/types";
+import { commanderOf, type Incident } from "../../domain/incident.js";
 import { incidentLabel } from "../../domain/names.js";
-import { context, divider, escapeMrkdwn, header, section } from "../../domain/render/block-kit.js";
-import { PHASE_LABEL, slaText } from "../../domain/render/incident-card.js";
-import { severityEmoji } from "../../domain/severity.js";
-import type { IncidentWithRoles } from "../../store/incidents.js";
+import { context, divider, header, section, severityEmoji } from "./block-kit.js";
+import { escapeMrkdwn } from "./escape.js";
+import { PHASE_LABEL, slaText } from "./incident-card.js";
 
-export function appHome(open: IncidentWithRoles[], recent: IncidentWithRoles[], userId: string, now: Date): View {
-  const line = (i: IncidentWithRoles) => {
-    const commander = i.roles.find((r) => r.role === "commander")?.userId;
+export function appHome(open: Incident[], recent: Incident[], userId: string, now: Date): View {
+  const line = (i: Incident) => {
+    const commander = commanderOf(i);
     const mine = i.roles.some((r) => r.userId === userId) ? "  *(you have a role)*" : "";
     return section(
       `${severityEmoji(i.severity)} *${incidentLabel(i.number)} ${i.severity}: ${escapeMrkdwn(i.title)}*${mine}\n` +

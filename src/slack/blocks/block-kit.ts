@@ -1,5 +1,5 @@
-// The few Block Kit shapes the product renders, typed locally so the domain
-// stays free of SDK imports.
+// The few Block Kit shapes the product renders, and the Slack tokens for
+// mentions and dates. User text never goes in here raw: see escape.ts.
 export interface TextObject {
   type: "mrkdwn" | "plain_text";
   text: string;
@@ -14,12 +14,13 @@ export const context = (...texts: string[]): Block => ({ type: "context", elemen
 export const divider = (): Block => ({ type: "divider" });
 export const header = (text: string): Block => ({ type: "header", text: plain(text.slice(0, 150)) });
 
-/** Slack mrkdwn must not let user text open links or mentions by accident. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
+export const mention = (id: string): string => `<@${id}>`;
 export const userMention = (id: string | undefined | null): string => (id ? `<@${id}>` : "_unassigned_");
 export const channelMention = (id: string | undefined | null): string => (id ? `<#${id}>` : "_not yet created_");
 export const dateToken = (date: Date, fallback: string): string =>
   `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${fallback}>`;
+
+/** Severity as an emoji code, for mrkdwn. */
+export function severityEmoji(severity: "P0" | "P1" | "P2"): string {
+  return severity === "P0" ? ":red_circle:" : severity === "P1" ? ":large_orange_circle:" : ":large_yellow_circle:";
+}

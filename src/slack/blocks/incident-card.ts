@@ -1,29 +1,51 @@
+import type { ModalView } from "@slack/types";
 // The pinned incident card, the announcement and the status answer: what
 // people read at 3 a.m., so the essentials come first and nothing is noise.
-import type { Policy } from "../../config.js";
-import type { IncidentWithRoles } from "../../store/incidents.js";
-import { humanDuration } from "../duration.js";
-import { incidentLabel } from "../names.js";
-import { severityEmoji } from "../severity.js";
+import { humanDuration } from "../../domain/duration.js";
+import { type Incident, roleHolder } from "../../domain/incident.js";
+import { incidentLabel } from "../../domain/names.js";
+import type { Policy } from "../../domain/policy.js";
 import {
   type Block,
   channelMention,
   context,
   dateToken,
   divider,
-  escapeMrkdwn,
   header,
   mrkdwn,
   plain,
   section,
+  severityEmoji,
   userMention,
 } from "./block-kit.js";
+import { escapeMrkdwn, link, plainText } from "./escape.js";
 
 export const CARD_STATUS = "card_status";
 export const CARD_UPDATE = "card_update";
+export const UPDATE_FORM = "card_update_form";
+
+/** The card's "Post an update" form; its metadata is the incident id. */
+export function updateModal(incidentId: string): ModalView {
+  return {
+    type: "modal" as const,
+    callback_id: UPDATE_FORM,
+    private_metadata: incidentId,
+    title: { type: "plain_text", text: "Post an update" },
+    submit: { type: "plain_text", text: "Post" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      {
+        type: "input",
+        block_id: "text",
+        label: { type: "plain_text", text: "What changed, what is next?" },
+        element: { type: "plain_text_input", action_id: "value", multiline: true, max_length: 3000 },
+      },
+    ],
+  };
+}
 
 // Header blocks are plain text: emoji characters, not :codes:.
-const HEADER_EMOJI: Record<IncidentWithRoles["severity"], string> = { P0: "🔴", P1: "🟠", P2: "🟡" };
+const HEADER_EMOJI: Record<Incident["severity"], string> = { P0: "🔴", P1: "🟠", P2: "🟡" };
 
 export const PHASE_LABEL: Record<string, string> = {
   declared: "Declared",
@@ -35,10 +57,9 @@ export const PHASE_LABEL: Record<string, string> = {
   closed: "Closed",
 };
 
-const roleOf = (incident: IncidentWithRoles, role: "commander" | "comms" | "release_captain") =>
-  incident.roles.find((r) => r.role === role)?.userId;
+const roleOf = roleHolder;
 
-export function slaText(incident: IncidentWithRoles, now: Date): string {
+export function slaText(incident: Incident, now: Date): string {
   if (!incident.slaDeadline) return "no SLA (next scheduled release)";
   if (incident.resolvedAt)
     return `met: resolved ${humanDuration(incident.slaDeadline.getTime() - incident.resolvedAt.getTime())} before the deadline`;
@@ -47,11 +68,17 @@ export function slaText(incident: IncidentWithRoles, now: Date): string {
   return left >= 0 ? `${humanDuration(left)} left (due ${due})` : `*breached* ${humanDuration(-left)} ago (was due ${due})`;
 }
 
-export function incidentTitle(incident: IncidentWithRoles): string {
-  return `${incidentLabel(incident.number)} ${incident.severity}: ${incident.title}`;
+/** "HF-12 P1: title" for plain_text (headers, topics). */
+export function plainIncidentTitle(incident: Incident): string {
+  return `${incidentLabel(incident.number)} ${incident.severity}: ${plainText(incident.title, 200)}`;
 }
 
-export function incidentCard(incident: IncidentWithRoles, policy: Policy, now: Date): { text: string; blocks: Block[] } {
+/** "HF-12 P1: title" for mrkdwn. */
+export function incidentTitle(incident: Incident): string {
+  return `${incidentLabel(incident.number)} ${incident.severity}: ${escapeMrkdwn(incident.title)}`;
+}
+
+export function incidentCard(incident: Incident, policy: Policy, now: Date): { text: string; blocks: Block[] } {
   const fields = [
     mrkdwn(
       `*Severity*\n${severityEmoji(incident.severity)} ${incident.severity}${incident.severityOverride ? " (declared as hotfix by override)" : ""}`,
@@ -70,13 +97,13 @@ export function incidentCard(incident: IncidentWithRoles, policy: Policy, now: D
     incident.rollbackFaster ? ":rewind: *A rollback may be faster than a hotfix.*" : null,
   ].filter(Boolean);
   const links = [
-    incident.ticketUrl ? `<${incident.ticketUrl}|Ticket>` : null,
-    policy.links.runbook ? `<${policy.links.runbook}|Runbook>` : null,
-    policy.links.sentry ? `<${policy.links.sentry}|Sentry>` : null,
-    policy.links.dashboard ? `<${policy.links.dashboard}|Dashboard>` : null,
+    incident.ticketUrl ? link(incident.ticketUrl, "Ticket") : null,
+    policy.links.runbook ? link(policy.links.runbook, "Runbook") : null,
+    policy.links.sentry ? link(policy.links.sentry, "Sentry") : null,
+    policy.links.dashboard ? link(policy.links.dashboard, "Dashboard") : null,
   ].filter(Boolean);
   const blocks: Block[] = [
-    header(`${HEADER_EMOJI[incident.severity]} ${incidentTitle(incident)}`),
+    header(`${HEADER_EMOJI[incident.severity]} ${plainIncidentTitle(incident)}`),
     { type: "section", block_id: "card_fields", fields },
   ];
   if (impact.length) blocks.push(section(impact.join("\n")));
@@ -95,7 +122,7 @@ export function incidentCard(incident: IncidentWithRoles, policy: Policy, now: D
   return { text: `${incidentTitle(incident)} — commander ${userMention(roleOf(incident, "commander"))}`, blocks };
 }
 
-export function announcement(incident: IncidentWithRoles, now: Date, reason: "declared" | "severity"): { text: string; blocks: Block[] } {
+export function announcement(incident: Incident, now: Date, reason: "declared" | "severity"): { text: string; blocks: Block[] } {
   const what =
     reason === "declared"
       ? incident.severity === "P0"

@@ -3,14 +3,14 @@
 // runbook 004's workflow inputs.
 import type { KnownBlock, View } from "@slack/types";
 import { gateSummary } from "../../domain/gates.js";
-import { incidentLabel } from "../../domain/names.js";
+import type { Incident } from "../../domain/incident.js";
+import { incidentLabel, shortSha } from "../../domain/names.js";
 import { JUSTIFICATION_MIN, RISK_LEVELS } from "../../domain/release.js";
-import { escapeMrkdwn } from "../../domain/render/block-kit.js";
-import { rollbackPointLines, short } from "../../domain/render/release-lane.js";
-import type { IncidentWithRoles } from "../../store/incidents.js";
 import type { BranchPreview } from "../../workflows/branch.js";
 import type { ReleaseDefaults } from "../../workflows/release.js";
 import type { RollbackPreview } from "../../workflows/rollback.js";
+import { escapeMrkdwn } from "./escape.js";
+import { rollbackPointLines } from "./release-lane-status.js";
 
 export const BRANCH_CREATE_ACTION = "lane_branch_create";
 export const ROLLBACK_CONFIRM_ACTION = "lane_rollback_confirm";
@@ -34,10 +34,10 @@ export interface RollbackButtonValue {
 const mrkdwn = (text: string) => ({ type: "mrkdwn" as const, text });
 const plain = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
 
-export function branchPreviewMessage(incident: IncidentWithRoles, preview: BranchPreview): { text: string; blocks: KnownBlock[] } {
+export function branchPreviewMessage(incident: Incident, preview: BranchPreview): { text: string; blocks: KnownBlock[] } {
   const { parent, branch, existing } = preview;
   const lines = [
-    `*Parent release:* *${parent.tag}* at \`${short(parent.sha)}\` — ${parent.how}.`,
+    `*Parent release:* *${parent.tag}* at \`${shortSha(parent.sha)}\` — ${parent.how}.`,
     `*New branch:* \`${escapeMrkdwn(branch)}\` from it${preview.protect ? ", protected (pull requests with code-owner review)" : ""}.`,
   ];
   const blocks: KnownBlock[] = [{ type: "section", text: mrkdwn(lines.join("\n")) }];
@@ -45,7 +45,7 @@ export function branchPreviewMessage(incident: IncidentWithRoles, preview: Branc
     blocks.push({
       type: "section",
       text: mrkdwn(
-        `:warning: \`${escapeMrkdwn(branch)}\` already exists at \`${short(existing.sha)}\`, not at ${parent.tag}. Pick another name: \`/hotfix branch <name>\`, or another parent: \`/hotfix branch from <tag>\`.`,
+        `:warning: \`${escapeMrkdwn(branch)}\` already exists at \`${shortSha(existing.sha)}\`, not at ${parent.tag}. Pick another name: \`/hotfix branch <name>\`, or another parent: \`/hotfix branch from <tag>\`.`,
       ),
     });
     return { text: `${branch} already exists elsewhere`, blocks };
@@ -66,13 +66,13 @@ export function branchPreviewMessage(incident: IncidentWithRoles, preview: Branc
 }
 
 export function rollbackPreviewMessage(
-  incident: IncidentWithRoles,
+  incident: Incident,
   preview: RollbackPreview,
   reason?: string,
 ): { text: string; blocks: KnownBlock[] } {
   const points = rollbackPointLines(preview.points);
   const target = preview.target
-    ? `*${preview.target.tag}*${preview.target.sha ? ` (\`${short(preview.target.sha)}\`)` : ""}`
+    ? `*${preview.target.tag}*${preview.target.sha ? ` (\`${shortSha(preview.target.sha)}\`)` : ""}`
     : "the previous release";
   const blocks: KnownBlock[] = [
     {
@@ -163,11 +163,11 @@ const textInput = (
   },
 });
 
-export function releaseModal(incident: IncidentWithRoles, defaults: ReleaseDefaults, metadata: ReleaseModalMetadata): View {
+export function releaseModal(incident: Incident, defaults: ReleaseDefaults, metadata: ReleaseModalMetadata): View {
   const risk = RISK_LEVELS.map((level) => ({ text: plain(level), value: level }));
   const initialRisk = incident.severity === "P0" ? risk[2] : incident.severity === "P1" ? risk[1] : risk[0];
   const facts: string[] = [];
-  if (defaults.parent) facts.push(`*Parent:* ${defaults.parent.tag} at \`${short(defaults.parent.sha)}\` — ${defaults.parent.how}.`);
+  if (defaults.parent) facts.push(`*Parent:* ${defaults.parent.tag} at \`${shortSha(defaults.parent.sha)}\` — ${defaults.parent.how}.`);
   if (defaults.next)
     facts.push(
       `*Version:* ${defaults.next.tag} (policy versioning: ${defaults.next.hotfixNumber ? `suffix, hotfix #${defaults.next.hotfixNumber} on this parent` : "patch"}).`,
@@ -179,7 +179,7 @@ export function releaseModal(incident: IncidentWithRoles, defaults: ReleaseDefau
         : `:warning: does *not* descend from the parent (${defaults.ancestry.status}): the release will be refused`
       : "ancestry unknown";
     facts.push(
-      `*Commit:* \`${short(defaults.commit)}\`${defaults.branch ? ` (head of \`${escapeMrkdwn(defaults.branch)}\`)` : ""}, ${ancestry}.`,
+      `*Commit:* \`${shortSha(defaults.commit)}\`${defaults.branch ? ` (head of \`${escapeMrkdwn(defaults.branch)}\`)` : ""}, ${ancestry}.`,
     );
   }
   if (defaults.verdict)

@@ -20,11 +20,11 @@ export const branchVerb: Verb = {
   summary: "cut the hotfix branch from the parent release (shown first), protected for code-owner review",
   where: "war room",
   run: inWarRoom(async (invocation, incident) => {
-    const { args, ack, reply, ctx } = invocation;
+    const { args, ack, reply, ctx, command } = invocation;
     githubOrRefuse(ctx);
     await ack();
     await readingGitHub(invocation, async () => {
-      const preview = await previewBranch(ctx, incident, parseBranchArgs(args));
+      const preview = await previewBranch(ctx, incident, parseBranchArgs(args), command.user_id);
       await reply(branchPreviewMessage(incident, preview));
     });
   }),

@@ -1,7 +1,9 @@
 // `/hotfix deployed staging|production [sha] [reason]`: a deployment recorded
 // by hand, when GitHub's deployment webhooks are not wired.
+
+import { shortSha } from "../../domain/names.js";
 import { isShaLike } from "../../domain/release.js";
-import { short } from "../../domain/render/release-lane.js";
+import { displayName } from "../../integrations/slack.js";
 import { recordManualDeployment } from "../../workflows/deploy.js";
 import type { Verb } from "./registry.js";
 import { inWarRoom } from "./war-room.js";
@@ -19,11 +21,12 @@ export const deployedVerb: Verb = {
     const recorded = await recordManualDeployment(
       ctx,
       incident,
-      { environment, ...(sha ? { sha } : {}), ...(reason ? { reason } : {}) },
+      // A name, not a Slack mention: the log ends up in CHANGELOG.md too.
+      { environment, ...(sha ? { sha } : {}), ...(reason ? { reason } : {}), deployerName: await displayName(ctx.slack, command.user_id) },
       command.user_id,
     );
     await reply(
-      `:ship: Recorded: \`${short(recorded.sha)}\` deployed to ${recorded.environment}. It is on the timeline and in the war room.`,
+      `:ship: Recorded: \`${shortSha(recorded.sha)}\` deployed to ${recorded.environment}. It is on the timeline and in the war room.`,
     );
   }),
 };

@@ -1,7 +1,7 @@
 // Shared by the release-lane verbs: GitHub's failures said plainly, so an
 // on-call engineer knows nothing was changed and what to do next.
 import { githubMessage, githubStatus } from "../../integrations/github.js";
-import { RefusedError } from "../../workflows/incident-updates.js";
+import { RefusedError } from "../../workflows/refused.js";
 import type { VerbInvocation } from "./registry.js";
 
 /** Runs a verb's GitHub reads; a GitHub failure becomes an ephemeral answer instead of a generic error. */

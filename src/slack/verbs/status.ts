@@ -1,3 +1,4 @@
+import { statusFacts } from "../../store/incidents.js";
 import { statusText } from "../blocks/status.js";
 import type { Verb } from "./registry.js";
 import { inWarRoom } from "./war-room.js";
@@ -5,7 +6,7 @@ import { inWarRoom } from "./war-room.js";
 export const statusVerb: Verb = {
   name: "status",
   usage: "status",
-  summary: "phase, SLA left, roles, rollback points and the outstanding checklist",
+  summary: "severity, phase, SLA, roles, what is outstanding",
   where: "war room",
-  run: inWarRoom(async ({ reply, ctx }, incident) => reply(await statusText(ctx, incident))),
+  run: inWarRoom(async ({ reply, ctx }, incident) => reply(statusText(incident, await statusFacts(ctx.prisma, incident.id), ctx.now()))),
 };

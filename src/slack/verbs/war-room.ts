@@ -1,7 +1,9 @@
 // Verbs that act on the incident whose war room they are typed in.
 import { incidentLabel } from "../../domain/names.js";
-import { findIncidentByChannel, type IncidentWithRoles } from "../../store/incidents.js";
-import { RefusedError } from "../../workflows/incident-updates.js";
+import { findIncidentByChannel, type IncidentWithRoles, openWarRooms } from "../../store/incidents.js";
+import { RefusedError } from "../../workflows/refused.js";
+import { escapeMrkdwn } from "../blocks/escape.js";
+import { refusalText } from "../blocks/refusals.js";
 import type { Verb, VerbInvocation } from "./registry.js";
 
 export type WarRoomHandler = (invocation: VerbInvocation, incident: IncidentWithRoles) => Promise<void>;
@@ -11,12 +13,10 @@ export function inWarRoom(handler: WarRoomHandler): Verb["run"] {
   return async (invocation) => {
     const incident = await findIncidentByChannel(invocation.ctx.prisma, invocation.command.channel_id);
     if (!incident) {
-      const open = await invocation.ctx.prisma.incident.findMany({
-        where: { phase: { notIn: ["resolved", "closed"] }, warRoomChannelId: { not: null } },
-        orderBy: { declaredAt: "desc" },
-        take: 5,
-      });
-      const list = open.map((i) => `<#${i.warRoomChannelId}> (${incidentLabel(i.number)} ${i.severity}: ${i.title})`).join("\n");
+      const open = await openWarRooms(invocation.ctx.prisma, 5);
+      const list = open
+        .map((i) => `<#${i.warRoomChannelId}> (${incidentLabel(i.number)} ${i.severity}: ${escapeMrkdwn(i.title)})`)
+        .join("\n");
       return invocation.reply(
         `:information_source: \`/hotfix ${invocation.command.text.split(/\s+/)[0]}\` works in an incident's war room.${list ? `\nOpen war rooms:\n${list}` : " There is no open incident; `/hotfix declare <title>` starts one."}`,
       );
@@ -24,7 +24,7 @@ export function inWarRoom(handler: WarRoomHandler): Verb["run"] {
     try {
       await handler(invocation, incident);
     } catch (error) {
-      if (error instanceof RefusedError) return invocation.reply(`:no_entry: ${error.message}`);
+      if (error instanceof RefusedError) return invocation.reply(`:no_entry: ${refusalText(error)}`);
       throw error;
     }
   };

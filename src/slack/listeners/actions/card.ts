@@ -1,19 +1,17 @@
 // The pinned card's buttons: Status (answered only to whoever pressed it) and
 // Post an update (a small form, then the same path as `/hotfix update`).
 import type { App, BlockButtonAction, ViewSubmitAction } from "@slack/bolt";
-import { CARD_STATUS, CARD_UPDATE } from "../../../domain/render/incident-card.js";
-import { findIncident } from "../../../store/incidents.js";
+import { findIncident, statusFacts } from "../../../store/incidents.js";
 import type { WorkflowContext } from "../../../workflows/context.js";
 import { postUpdate } from "../../../workflows/incident-updates.js";
+import { CARD_STATUS, CARD_UPDATE, UPDATE_FORM, updateModal } from "../../blocks/incident-card.js";
 import { statusText } from "../../blocks/status.js";
-
-export const UPDATE_FORM = "card_update_form";
 
 export function registerCardActions(app: App, ctx: WorkflowContext): void {
   app.action<BlockButtonAction>(CARD_STATUS, async ({ ack, action, respond }) => {
     await ack();
     const incident = await findIncident(ctx.prisma, action.value ?? "");
-    const text = incident ? await statusText(ctx, incident) : "This incident no longer exists.";
+    const text = incident ? statusText(incident, await statusFacts(ctx.prisma, incident.id), ctx.now()) : "This incident no longer exists.";
     await respond({ response_type: "ephemeral", replace_original: false, text });
   });
 
@@ -21,22 +19,7 @@ export function registerCardActions(app: App, ctx: WorkflowContext): void {
     await ack();
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: {
-        type: "modal",
-        callback_id: UPDATE_FORM,
-        private_metadata: action.value ?? "",
-        title: { type: "plain_text", text: "Post an update" },
-        submit: { type: "plain_text", text: "Post" },
-        close: { type: "plain_text", text: "Cancel" },
-        blocks: [
-          {
-            type: "input",
-            block_id: "text",
-            label: { type: "plain_text", text: "What changed, what is next?" },
-            element: { type: "plain_text_input", action_id: "value", multiline: true, max_length: 3000 },
-          },
-        ],
-      },
+      view: updateModal(action.value ?? ""),
     });
   });
 

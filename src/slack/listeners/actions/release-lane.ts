@@ -5,8 +5,9 @@ import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { findIncident } from "../../../store/incidents.js";
 import { type ParentSource, requestBranch } from "../../../workflows/branch.js";
 import type { WorkflowContext } from "../../../workflows/context.js";
-import { RefusedError } from "../../../workflows/incident-updates.js";
+import { RefusedError } from "../../../workflows/refused.js";
 import { requestRollback } from "../../../workflows/rollback.js";
+import { refusalText } from "../../blocks/refusals.js";
 import {
   BRANCH_CREATE_ACTION,
   type BranchButtonValue,
@@ -45,7 +46,7 @@ export function registerReleaseLaneActions(app: App, ctx: WorkflowContext): void
       });
     } catch (error) {
       if (!(error instanceof RefusedError)) throw error;
-      await respond({ replace_original: true, text: `:no_entry: ${error.message}` });
+      await respond({ replace_original: true, text: `:no_entry: ${refusalText(error)}` });
     }
   });
 
@@ -69,7 +70,7 @@ export function registerReleaseLaneActions(app: App, ctx: WorkflowContext): void
       await respond({ replace_original: true, text: `:rewind: Rolling back ${value.t}: marking it pre-release on GitHub and announcing.` });
     } catch (error) {
       if (!(error instanceof RefusedError)) throw error;
-      await respond({ replace_original: true, text: `:no_entry: ${error.message}` });
+      await respond({ replace_original: true, text: `:no_entry: ${refusalText(error)}` });
     }
   });
 

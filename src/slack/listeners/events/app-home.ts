@@ -1,25 +1,17 @@
-// App Home opened: publish the open incidents, freshest first.
-import type { App } from "@slack/bolt";
-import type { WorkflowContext } from "../../../workflows/context.js";
+// App Home opened: publish the open incidents, most severe first.
+import type { App, SlackEventMiddlewareArgs } from "@slack/bolt";
+import type { AppContext } from "../../../context.js";
+import { incidentsForHome } from "../../../store/incidents.js";
 import { appHome } from "../../blocks/app-home.js";
 
-export function registerAppHome(app: App, ctx: WorkflowContext): void {
-  app.event("app_home_opened", async ({ event, client }) => {
+export const appHomeOpened =
+  (ctx: AppContext) =>
+  async ({ event, client }: Pick<SlackEventMiddlewareArgs<"app_home_opened">, "event"> & { client: Pick<App["client"], "views"> }) => {
     if (event.tab !== "home") return;
-    const [open, recent] = await Promise.all([
-      ctx.prisma.incident.findMany({
-        where: { phase: { notIn: ["resolved", "closed"] } },
-        include: { roles: true },
-        orderBy: [{ severity: "asc" }, { declaredAt: "desc" }],
-        take: 30,
-      }),
-      ctx.prisma.incident.findMany({
-        where: { phase: { in: ["resolved", "closed"] } },
-        include: { roles: true },
-        orderBy: { resolvedAt: "desc" },
-        take: 5,
-      }),
-    ]);
+    const { open, recent } = await incidentsForHome(ctx.prisma);
     await client.views.publish({ user_id: event.user, view: appHome(open, recent, event.user, ctx.now()) });
-  });
+  };
+
+export function registerAppHome(app: App, ctx: AppContext): void {
+  app.event("app_home_opened", appHomeOpened(ctx));
 }

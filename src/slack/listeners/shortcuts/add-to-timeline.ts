@@ -4,7 +4,7 @@
 import type { App, MessageShortcut } from "@slack/bolt";
 import { incidentLabel } from "../../../domain/names.js";
 import { permalinkOf } from "../../../integrations/slack.js";
-import { findIncidentByChannel } from "../../../store/incidents.js";
+import { findIncidentByChannel, openIncidentsOf } from "../../../store/incidents.js";
 import type { WorkflowContext } from "../../../workflows/context.js";
 import { captureMessage } from "../../../workflows/incident-updates.js";
 
@@ -16,10 +16,7 @@ export function registerAddToTimeline(app: App, ctx: WorkflowContext): void {
     const channel = shortcut.channel.id;
     let incident = await findIncidentByChannel(ctx.prisma, channel);
     if (!incident) {
-      const open = await ctx.prisma.incident.findMany({
-        where: { phase: { notIn: ["resolved", "closed"] }, roles: { some: { userId: shortcut.user.id } } },
-        include: { roles: true },
-      });
+      const open = await openIncidentsOf(ctx.prisma, shortcut.user.id, 50);
       if (open.length !== 1) {
         await respond({
           response_type: "ephemeral",

@@ -5,8 +5,9 @@ import type { App, ViewStateValue } from "@slack/bolt";
 import { validateReleaseForm } from "../../../domain/release.js";
 import { findIncident } from "../../../store/incidents.js";
 import type { WorkflowContext } from "../../../workflows/context.js";
-import { RefusedError } from "../../../workflows/incident-updates.js";
+import { RefusedError } from "../../../workflows/refused.js";
 import { checkNamedWaivers, refuseRelease, requestRelease } from "../../../workflows/release.js";
+import { refusalText } from "../../blocks/refusals.js";
 import { RELEASE_CALLBACK, type ReleaseModalMetadata } from "../../blocks/release-lane.js";
 
 type Values = Record<string, Record<string, ViewStateValue>>;
@@ -38,7 +39,7 @@ export function registerReleaseView(app: App, ctx: WorkflowContext): void {
     try {
       await refuseRelease(ctx, incident, body.user.id);
     } catch (error) {
-      if (error instanceof RefusedError) return ack({ response_action: "errors", errors: { version: error.message.slice(0, 300) } });
+      if (error instanceof RefusedError) return ack({ response_action: "errors", errors: { version: refusalText(error).slice(0, 300) } });
       throw error;
     }
     const waiverError = await checkNamedWaivers(ctx, result.value.waiverIds, result.value.tag);
@@ -48,7 +49,7 @@ export function registerReleaseView(app: App, ctx: WorkflowContext): void {
       await requestRelease(ctx, incident, result.value, body.user.id, view.id);
     } catch (error) {
       // Someone else's release got in first (checked again under the incident's lock).
-      if (error instanceof RefusedError) return ack({ response_action: "errors", errors: { version: error.message.slice(0, 300) } });
+      if (error instanceof RefusedError) return ack({ response_action: "errors", errors: { version: refusalText(error).slice(0, 300) } });
       throw error;
     }
     await ack();

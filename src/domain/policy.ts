@@ -1,0 +1,49 @@
+// The policy as the rest of the product sees it: the policy file after
+// validation and defaults (config.ts), with every duration already parsed.
+// Domain rules take this type; nothing below config.ts reads YAML or zod.
+import type { Duration } from "./duration.js";
+
+export type SeverityName = "P0" | "P1" | "P2";
+
+export interface SeverityPolicy {
+  /** null: no SLA ("can wait for the next release"). */
+  sla: Duration | null;
+  announce: string[];
+  hotfix: boolean;
+  description: string;
+}
+
+/** Slack user group and/or user ids. */
+export interface People {
+  usergroup?: string | null | undefined;
+  users: string[];
+}
+
+export interface Policy {
+  severity: Record<SeverityName, SeverityPolicy>;
+  slaReminders: number[];
+  warRoom: { name: string; private: boolean; archiveOnComplete: boolean; timelineReaction: string };
+  people: { oncall: People; approvers: People; releaseCaptains: People; incidentManagers: People };
+  links: { runbook: string | null; sentry: string | null; dashboard: string | null };
+  github: {
+    branch: string;
+    versioning: "patch" | "suffix";
+    tagPattern: string;
+    tags: { prep: string; prod: string; final: string; milestone: string };
+    mergeBack: "ff-only" | "merge";
+    protectBranch: boolean;
+    branchOnDeclare: boolean;
+    releaseWorkflow: string | null;
+    legacyBranchAge: Duration;
+  };
+  uat: { deadline: Duration; stakeholders: { usergroups: string[]; users: string[] }; checklist: string[] };
+  linear: { team: string; project: string };
+  guardrails: {
+    errorRate: { above: string; for: Duration };
+    p95: { aboveMs: number; windows: number };
+    crashFree: { below: string; over: Duration };
+  };
+  stability: { window: Duration };
+  waivers: { approvals: number; maxDuration: Record<string, Duration> };
+  postmortem: { due: Duration };
+}

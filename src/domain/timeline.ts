@@ -1,0 +1,81 @@
+// Every kind of timeline event the product writes. `recordEvent` accepts only
+// these, so a typo is a compile error and the post-mortem renderer can switch
+// over a closed set. To add a kind: add it here (and, if the post-mortem shows
+// it specially, there too).
+export const TIMELINE_KINDS = [
+  // declare and the war room
+  "incident_started",
+  "declared",
+  "severity_override",
+  "war_room_created",
+  "war_room_archived",
+  "severity_changed",
+  "role_assigned",
+  "status_update",
+  "phase_changed",
+  "message",
+  "marker_set",
+  "event_edited",
+  "permission_refused",
+  // SLA
+  "sla_reminder",
+  "sla_breached",
+  // the outbox
+  "step_failed",
+  "steps_retried",
+  // release lane
+  "branch_requested",
+  "branch_created",
+  "branch_protected",
+  "branch_deleted",
+  "tag_requested",
+  "milestone_tagged",
+  "release_requested",
+  "release_checks_passed",
+  "release_refused",
+  "released",
+  "release_dispatched",
+  "release_marked_prerelease",
+  "rolled_back",
+  "deployed",
+  "deployment_failed",
+  "pull_request_merged",
+  "stability_window_passed",
+  "completion_started",
+  "merged_back",
+  "merge_back_blocked",
+  "merge_back_conflict",
+  "final_tagged",
+  "changelog_updated",
+  "completed",
+  // UAT (runbook 003)
+  "uat_started",
+  "uat_feedback",
+  "uat_checklist_item",
+  "uat_signed_off",
+  "uat_rejected",
+  "uat_due",
+  "uat_overdue",
+  // waivers
+  "waiver_requested",
+  "waiver_approved",
+  "waiver_denied",
+  "waiver_used",
+  "waiver_expired",
+  "waiver_revoked",
+  // guardrails and alerts
+  "guardrail_breached",
+  "guardrail_recovered",
+  "guardrail_acknowledged",
+  "alert_received",
+  // post-mortem
+  "postmortem_due",
+  "postmortem_exported",
+  "postmortem_reminder",
+] as const;
+
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+export function isTimelineKind(value: string): value is TimelineKind {
+  return (TIMELINE_KINDS as readonly string[]).includes(value);
+}
