@@ -212,11 +212,20 @@ export function githubWebhookRoutes(ctx: WorkflowContext): Route[] {
       handler: async (req, res) => {
         const secret = ctx.config.env.GITHUB_WEBHOOK_SECRET;
         if (!secret) return sendJson(res, 403, { error: "GITHUB_WEBHOOK_SECRET is not set: GitHub webhooks are refused" });
+        // No signature worth checking: refused before a byte of the body is read.
+        if (!/^sha256=[0-9a-f]{64}$/.test(header(req, "x-hub-signature-256") ?? "")) {
+          res.setHeader("connection", "close");
+          return sendJson(res, 401, { error: "bad or missing X-Hub-Signature-256" });
+        }
         let raw: Buffer;
         try {
           raw = await readBody(req, 5 * 1_048_576);
         } catch (error) {
-          return sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, { error: "unreadable body" });
+          // The rest of the body is never read: the connection closes after the answer.
+          res.setHeader("connection", "close");
+          return sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, {
+            error: error instanceof BodyTooLargeError ? "body larger than 5 MiB" : "unreadable body",
+          });
         }
         if (!verifyGitHubSignature(raw, header(req, "x-hub-signature-256"), secret)) {
           return sendJson(res, 401, { error: "bad or missing X-Hub-Signature-256" });

@@ -5,6 +5,7 @@
 // for generated payloads (fast-check) the answer is never a 5xx and a
 // deployment row never exists without its timeline event (or the reverse).
 import { createHmac, randomUUID } from "node:crypto";
+import { request } from "node:http";
 import { deploymentStatusEvent, type EmulatedRepo, pullRequestEvent } from "@hotfix/github-emulator";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -282,5 +283,47 @@ describe("generated payloads (fast-check)", () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("unsigned deliveries", () => {
+  it("are refused with 401 before the body is read, and a declared body over 5 MiB with 413", async () => {
+    const before = await written();
+    const payload = JSON.stringify(deploymentStatusEvent(repo, { ref: BRANCH, environment: "production" }));
+    for (const signature of [undefined, "sha1=abc", `sha256=${"0".repeat(64)}`]) {
+      const res = await fetch(`${h.app.url}/webhooks/github`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": "deployment_status",
+          ...(signature ? { "x-hub-signature-256": signature } : {}),
+        },
+        body: payload,
+      });
+      expect(res.status).toBe(401);
+    }
+    // A raw request, so the answer can be read while the body is still being sent.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${h.app.url}/webhooks/github`,
+        {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "content-length": String(5 * 1_048_576 + 1),
+            "x-github-event": "ping",
+            "x-hub-signature-256": `sha256=${"0".repeat(64)}`,
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.end(Buffer.alloc(5 * 1_048_576 + 1, "x"));
+    });
+    expect(status).toBe(413);
+    expect(await written()).toEqual(before);
   });
 });
