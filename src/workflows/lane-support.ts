@@ -1,7 +1,6 @@
 // What the release-lane workflows share: GitHub or a clear refusal, and the
 // "still being worked on" guard.
 import { isOpen } from "../domain/phase.js";
-import type { GitHubClient } from "../integrations/github.js";
 import type { IncidentWithRoles } from "../store/incidents.js";
 import type { WorkflowContext } from "./context.js";
 import { RefusedError } from "./refused.js";
@@ -10,7 +9,7 @@ export const GITHUB_NOT_CONFIGURED =
   "GitHub is not configured for this bot: set `GITHUB_TOKEN` and `GITHUB_REPOSITORY` (owner/repo), and `GITHUB_API_URL` for GitHub Enterprise.";
 
 /** For workflows called from Slack: a refusal the verb shows ephemerally. */
-export function githubOrRefuse(ctx: WorkflowContext): GitHubClient {
+export function githubOrRefuse(ctx: WorkflowContext): NonNullable<WorkflowContext["github"]> {
   if (!ctx.github) throw new RefusedError(GITHUB_NOT_CONFIGURED);
   return ctx.github;
 }

@@ -6,6 +6,7 @@ import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { registrations } from "../support/registrations.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const manifest = parse(readFileSync(path.join(root, "manifest.yml"), "utf8"));
@@ -40,11 +41,20 @@ describe("manifest.yml", () => {
     expect(typeErrors(broken).length).toBeGreaterThan(0);
   });
 
-  it("declares what the code listens to", () => {
-    expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(["/hotfix"]);
-    expect(manifest.features.shortcuts.map((s: { callback_id: string }) => s.callback_id)).toContain("add_to_timeline");
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(["pin_added", "reaction_added"]));
+  it("declares exactly the commands and shortcuts the app registers, and every event it listens to", () => {
+    const registered = registrations();
+    const declaredCommands = manifest.features.slash_commands.map((c: { command: string }) => c.command).sort();
+    expect(declaredCommands).toEqual([...new Set(registered.commands)].sort());
+    const declaredShortcuts = manifest.features.shortcuts.map((s: { callback_id: string }) => s.callback_id).sort();
+    expect(declaredShortcuts).toEqual([...new Set(registered.shortcuts)].sort());
+    // Every event the code registers must be subscribed, or Slack never sends it.
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining([...new Set(registered.events)]));
+    // Forms and buttons need interactivity.
+    expect(registered.views.length + registered.actions.length).toBeGreaterThan(0);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
+  });
+
+  it("asks for the scopes the code's calls need", () => {
     expect(manifest.oauth_config.scopes.bot).toEqual(
       expect.arrayContaining([
         "commands",

@@ -1,7 +1,8 @@
 // `/hotfix <verb> ...`: parse, pick the verb, run it. Verbs answer through
 // `reply`, which uses the ack itself while it can (one round trip, no
 // response_url call) and response_url afterwards.
-import type { App, RespondArguments } from "@slack/bolt";
+import type { App, RespondArguments, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
 import type { WorkflowContext } from "../../../workflows/context.js";
 import { helpMessage } from "../../blocks/help.js";
 import { closestVerb, type Verb } from "../../verbs/registry.js";
@@ -14,9 +15,17 @@ export function splitArgs(text: string): { verb: string; args: string[]; rest: s
   return { verb: (match[1] ?? "").toLowerCase(), args: rest.split(/\s+/).filter(Boolean), rest: rest.trim() };
 }
 
-export function registerHotfixCommand(app: App, ctx: WorkflowContext, verbs: Verb[]): void {
+export const HOTFIX_COMMAND = "/hotfix";
+
+/** `/hotfix <verb>`: the callback Bolt calls, with the verbs it dispatches to. */
+export function hotfixCommand(ctx: WorkflowContext, verbs: Verb[]) {
   const byName = new Map(verbs.map((v) => [v.name, v]));
-  app.command("/hotfix", async ({ command, ack, respond, client }) => {
+  return async ({
+    command,
+    ack,
+    respond,
+    client,
+  }: Pick<SlackCommandMiddlewareArgs, "command" | "ack" | "respond"> & { client: WebClient }): Promise<void> => {
     let acked = false;
     const ackOnce = async (message?: string | RespondArguments) => {
       if (acked) return;
@@ -49,5 +58,9 @@ export function registerHotfixCommand(app: App, ctx: WorkflowContext, verbs: Ver
       // A verb that forgot to answer must not leave Slack waiting into a timeout.
       await ackOnce().catch(() => undefined);
     }
-  });
+  };
+}
+
+export function registerHotfixCommand(app: App, ctx: WorkflowContext, verbs: Verb[]): void {
+  app.command(HOTFIX_COMMAND, hotfixCommand(ctx, verbs));
 }

@@ -1,6 +1,6 @@
 // Submitting the declare form: validate (inline errors), create the incident,
 // close the form. The war room follows from the job queue, after the ack.
-import type { App, ViewStateValue } from "@slack/bolt";
+import type { App, SlackViewMiddlewareArgs, ViewStateValue } from "@slack/bolt";
 import { validateDeclare } from "../../../domain/declare-input.js";
 import { checkHuman } from "../../../integrations/slack.js";
 import type { WorkflowContext } from "../../../workflows/context.js";
@@ -11,8 +11,10 @@ type Values = Record<string, Record<string, ViewStateValue>>;
 
 const field = (values: Values, block: string): ViewStateValue | undefined => values[block]?.value;
 
-export function registerDeclareView(app: App, ctx: WorkflowContext): void {
-  app.view(DECLARE_CALLBACK, async ({ ack, body, view }) => {
+/** The declare form was submitted: inline errors, or the incident (the war room follows after the ack). */
+export const declareSubmitted =
+  (ctx: WorkflowContext) =>
+  async ({ ack, body, view }: Pick<SlackViewMiddlewareArgs, "ack" | "body" | "view">): Promise<void> => {
     const values = view.state.values as Values;
     const form = {
       title: field(values, "title")?.value ?? null,
@@ -46,5 +48,8 @@ export function registerDeclareView(app: App, ctx: WorkflowContext): void {
       ...(metadata.responseUrl ? { responseUrl: metadata.responseUrl } : {}),
     });
     await ack();
-  });
+  };
+
+export function registerDeclareView(app: App, ctx: WorkflowContext): void {
+  app.view(DECLARE_CALLBACK, declareSubmitted(ctx));
 }
