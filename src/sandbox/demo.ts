@@ -1,132 +1,478 @@
-// `hotfix demo`: the whole product on one machine, no Slack workspace needed.
-// Starts the Slack emulator, the bot (on the embedded Postgres unless
-// DATABASE_URL is set), declares an incident the way a person would, and
-// prints what the workspace now shows. Without --once it keeps running so the
-// emulator and the bot can be poked at (curl, or a second terminal).
+// `npm run demo` (`hotfix demo`): a complete hotfix played through the local
+// sandbox the way people would do it: slash commands typed in channels, the
+// forms the bot opens filled in from the views it actually sent, buttons
+// clicked, GitHub deploy webhooks signed and delivered. Every step is a
+// function; a step whose feature is not in this build says so and does
+// nothing (it is never imitated). At the end: what each channel saw, and the
+// post-mortem when the build can write one.
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { SlackEmulator } from "@hotfix/slack-emulator";
-import type { Logger } from "pino";
-import { type RunningApp, startHotfixCommander } from "../app.js";
-import { type Config, envSchema, parsePolicy } from "../config.js";
+import type { EmulatedRepo } from "@hotfix/github-emulator";
+import type { JsonObject, SlackEmulator, StoredView } from "@hotfix/slack-emulator";
+import { createLogger } from "../logger.js";
+import { type Sandbox, startSandbox } from "./sandbox.js";
+import { blocksAsText, slackText } from "./transcript.js";
 
 export interface DemoOptions {
-  logger: Logger;
+  print: (line: string) => void;
+  /** Port of the sandbox page (0: any free port). */
   port: number;
+  /** Leave the sandbox running afterwards, until Ctrl-C. */
+  keep: boolean;
+  /** Where the post-mortem (and the transcript) are written. */
+  outDir: string;
   dataDir: string;
   databaseUrl?: string;
+}
+
+/** The people of the sandbox workspace and what they do in the story. */
+const ALICE = "U0ALICE"; // on call, release captain: declares
+const BOB = "U0BOB"; // engineering manager: commander, approver
+const ENG_PROD = "C0ENGPROD";
+
+/** The stability window in the demo's policy: long enough to be real, short enough to wait for. */
+const DEMO_STABILITY = "4s";
+
+export interface DemoRun {
+  sandbox: Sandbox;
   print: (line: string) => void;
+  /** What the /hotfix help of this build lists (a step whose verb is missing is not in this build). */
+  verbs: Set<string>;
+  title: string;
+  ticketUrl: string;
+  incidentId: string;
+  incidentNumber: number;
+  room: string;
+  fixSha: string;
+  version: string;
+  repo: EmulatedRepo | undefined;
+  postmortemPath: string | undefined;
+  outDir: string;
 }
 
-export interface Demo {
-  slack: SlackEmulator;
-  app: RunningApp;
-  stop(): Promise<void>;
+export interface DemoStep {
+  name: string;
+  /** Why this step cannot run in this build, or undefined when it can. */
+  missing?(run: DemoRun): string | undefined;
+  run(run: DemoRun): Promise<void>;
 }
 
-const DEMO_POLICY = {
-  people: { oncall: { usergroup: "S0ONCALL", users: [] } },
-  links: {
-    runbook: "https://wiki.example.com/hotfix",
-    sentry: "https://sentry.example.com/prisma-app-prod",
-    dashboard: "https://otel.example.com/prod",
-  },
-};
+class DemoError extends Error {}
 
-async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await check();
-    if (value !== undefined) return value;
+    if (value !== undefined && value !== false) return value;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error("the demo timed out waiting for the war room");
+  throw new DemoError(`the demo waited ${timeoutMs / 1000} s for ${what}`);
 }
 
-/** The app's manifest, from this file's place in the repo (src/sandbox/). */
-const MANIFEST = fileURLToPath(new URL("../../manifest.yml", import.meta.url));
-
-/**
- * The emulator is a dev-only workspace package, absent from the build and the
- * production image: load it only when the demo runs, and say what is missing
- * instead of a bare module-not-found.
- */
-async function loadSlackEmulator(): Promise<typeof import("@hotfix/slack-emulator")> {
-  try {
-    return await import("@hotfix/slack-emulator");
-  } catch (error) {
-    throw new Error(
-      "hotfix demo runs the Slack emulator, a dev-only TypeScript workspace package that is not in the build or the image: run `npm run hotfix -- demo` in a checkout with its dev dependencies installed",
-      { cause: error },
-    );
-  }
+function slack(run: DemoRun): SlackEmulator {
+  return run.sandbox.slack;
 }
 
-export async function startDemo(options: DemoOptions): Promise<Demo> {
-  const { startSlackEmulator } = await loadSlackEmulator();
-  const slack = await startSlackEmulator({ port: 0, manifestPath: MANIFEST });
-  const config: Config = {
-    env: envSchema.parse({
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: slack.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      HOTFIX_DATA_DIR: path.join(options.dataDir, "demo"),
-      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-    }),
-    policy: parsePolicy(DEMO_POLICY, "demo policy"),
-    policySource: "demo policy",
-  };
-  const app = await startHotfixCommander(config, { logger: options.logger, port: options.port, host: "127.0.0.1" });
-  slack.setAppUrl(`${app.url}/slack/events`);
-  return {
-    slack,
-    app,
-    async stop() {
-      await app.stop();
-      await slack.close();
-    },
-  };
+function name(run: DemoRun, userId: string): string {
+  return slack(run).user(userId)?.name ?? userId;
 }
 
-/** Declares an incident through Slack and prints the war room it got. */
-export async function runDemoScenario(demo: Demo, print: (line: string) => void): Promise<void> {
-  const { slack } = demo;
-  const title = `Card payments failing ${new Date().toISOString().slice(11, 19)}`;
-  print(`> alice types: /hotfix declare ${title}`);
-  const command = await slack.slashCommand({ userId: "U0ALICE", channelId: "C0ENGPROD", text: `declare ${title}` });
-  print(`  acked in ${command.latencyMs.toFixed(1)} ms`);
-  const viewId = await waitFor(() => slack.viewOpenedBy(command.triggerId));
-  print("> alice picks P0, makes bob the commander, and submits the form");
-  const submit = await slack.submitView({
-    viewId,
-    userId: "U0ALICE",
-    values: { severity: { value: "P0" }, commander: { value: "U0BOB" }, impact_users: { value: "All card users" } },
-  });
-  print(`  form closed in ${submit.latencyMs.toFixed(1)} ms`);
-  const incident = await waitFor(async () => {
-    const found = await demo.app.ctx.prisma.incident.findFirst({ where: { title }, include: { steps: true } });
-    return found?.warRoomChannelId && found.steps.every((s) => s.status === "done" || s.status === "failed") ? found : undefined;
-  });
-  const room = slack.channel(incident.warRoomChannelId ?? "");
-  print("");
-  print(`War room #${room?.name} (${room?.id})`);
-  print(`  topic:   ${room?.topic.value}`);
-  print(`  members: ${room?.members.join(", ")}`);
-  print(`  pinned:  ${slack.pins(room?.id ?? "")[0]?.message?.text ?? "-"}`);
-  print(
-    `  bookmarks: ${slack
-      .bookmarks(room?.id ?? "")
-      .map((b) => b.title)
-      .join(", ")}`,
+/** `/hotfix <text>` typed by a person in a channel; refuses to go on if Slack would show an error. */
+async function type(run: DemoRun, userId: string, channel: string, text: string) {
+  const where = slack(run).channel(channel)?.name ?? channel;
+  run.print(`> ${name(run, userId)} types in #${where}: /hotfix ${text}`);
+  const result = await slack(run).slashCommand({ userId, channelId: channel, text });
+  if (result.error) throw new DemoError(`/hotfix ${text}: Slack would show ${result.error}`);
+  return result;
+}
+
+/** The newest ephemeral answer to `userId` in `channel` that matches, once it is there. */
+function answer(run: DemoRun, userId: string, channel: string, pattern: RegExp) {
+  return waitFor(`an answer to ${name(run, userId)} matching ${pattern}`, () =>
+    slack(run)
+      .ephemerals({ channel, user: userId })
+      .filter((e) => pattern.test(`${e.text}\n${blocksAsText(e.blocks ?? [], slack(run))}`))
+      .at(-1),
   );
-  for (const channel of ["#incidents", "#eng-prod", "#stakeholders"]) {
-    const posted = slack.messages(channel).filter((m) => m.text.includes(`HF-${incident.number}`));
-    print(`  ${channel}: ${posted.map((m) => m.text.replace(/\s+/g, " ").slice(0, 100)).join(" | ") || "-"}`);
+}
+
+/** A message in a channel that matches, once it is there; printed as the room saw it. */
+async function said(run: DemoRun, channel: string, pattern: RegExp, timeoutMs?: number) {
+  const message = await waitFor(
+    `a message in #${slack(run).channel(channel)?.name ?? channel} matching ${pattern}`,
+    () =>
+      slack(run)
+        .messages(channel)
+        .find((m) => pattern.test(`${m.text}\n${blocksAsText(m.blocks ?? [], slack(run))}`)),
+    timeoutMs,
+  );
+  run.print(`  #${slack(run).channel(channel)?.name}: ${firstLine(slackText(message.text, slack(run)))}`);
+  return message;
+}
+
+function firstLine(text: string): string {
+  const line = text.split("\n").find((l) => l.trim()) ?? "";
+  return line.length > 140 ? `${line.slice(0, 139)}…` : line;
+}
+
+/** The modal the bot opened for this trigger, once it has (apps open views after their ack). */
+async function openedView(run: DemoRun, triggerId: string, readyWhen?: (view: StoredView) => boolean): Promise<StoredView> {
+  const viewId = await waitFor("the bot to open its form", () => slack(run).viewOpenedBy(triggerId));
+  // Some forms open at once and fill in from GitHub a moment later (views.update).
+  return waitFor("the form to fill in", () => {
+    const view = slack(run).view(viewId);
+    return view && (!readyWhen || readyWhen(view)) ? view : undefined;
+  });
+}
+
+/** The form's fields as the person sees them: label and what is already filled in. */
+function describeForm(run: DemoRun, view: StoredView): void {
+  run.print(`  the bot opens the form "${view.title}":`);
+  for (const block of view.blocks) {
+    if (block.type !== "input") continue;
+    const label = String((block.label as JsonObject | undefined)?.text ?? block.block_id);
+    const element = (block.element ?? {}) as JsonObject;
+    const initial =
+      element.initial_value ?? (element.initial_option as JsonObject | undefined)?.value ?? element.initial_user ?? element.initial_date;
+    run.print(`    - ${label}${block.optional ? " (optional)" : ""}${initial !== undefined ? `: ${String(initial)}` : ""}`);
   }
-  const failed = incident.steps.filter((s) => s.status === "failed");
-  print(failed.length ? `  failed steps: ${failed.map((s) => `${s.key} (${s.lastError})`).join(", ")}` : "  every step done");
-  const status = await slack.slashCommand({ userId: "U0BOB", channelId: room?.id ?? "", text: "status" });
-  print("");
-  print("> bob types /hotfix status in the war room:");
-  print(String((status.body as { text?: string }).text ?? "").replace(/^/gm, "  "));
+}
+
+async function submit(run: DemoRun, view: StoredView, userId: string, values: Record<string, unknown>) {
+  const filled = Object.entries(values)
+    .map(([k, v]) => `${k}=${typeof v === "string" && v.length > 40 ? `${v.slice(0, 37)}…` : String(v)}`)
+    .join(", ");
+  run.print(
+    `> ${name(run, userId)} fills in ${filled} and presses "${String((view.definition.submit as JsonObject | undefined)?.text ?? "Submit")}"`,
+  );
+  // Values by input block, under the action id of the block's element (as Slack's view.state.values has them).
+  const byBlock = Object.fromEntries(
+    Object.entries(values).map(([blockId, value]) => {
+      const element = view.blocks.find((b) => b.block_id === blockId)?.element as JsonObject | undefined;
+      if (!element) throw new DemoError(`the form "${view.title}" has no field ${blockId}`);
+      return [blockId, { [String(element.action_id)]: value }];
+    }),
+  );
+  const result = await slack(run).submitView({ viewId: view.id, userId, values: byBlock });
+  if (result.responseAction === "errors") throw new DemoError(`the form "${view.title}" was refused: ${JSON.stringify(result.errors)}`);
+  if (result.problems.length) throw new DemoError(`Slack would not accept the bot's answer: ${result.problems.join("; ")}`);
+  return result;
+}
+
+async function click(run: DemoRun, userId: string, message: { channel: string; ts: string }, actionId: string, label: string) {
+  run.print(`> ${name(run, userId)} clicks "${label}"`);
+  const result = await slack(run).blockAction({ userId, actionId, channelId: message.channel, messageTs: message.ts });
+  if (result.status !== 200) throw new DemoError(`clicking "${label}": the app answered HTTP ${result.status}`);
+}
+
+async function deployWebhook(run: DemoRun, environment: "staging" | "production") {
+  const { github } = run.sandbox;
+  if (!github || !run.repo) throw new DemoError("no GitHub emulator");
+  const { deploymentStatusEvent } = await import("@hotfix/github-emulator");
+  const payload = deploymentStatusEvent(run.repo, {
+    ref: `v${run.version}`,
+    environment,
+    creator: "sam-sre",
+    description: `hotfix v${run.version} to ${environment}`,
+  });
+  run.print(`> GitHub sends a signed deployment_status webhook: v${run.version} deployed to ${environment} by sam-sre`);
+  const res = await github.sendWebhook("deployment_status", payload, {
+    url: `${run.sandbox.app.url}/webhooks/github`,
+    secret: run.sandbox.githubWebhookSecret,
+  });
+  if (res.status !== 200) throw new DemoError(`the ${environment} deploy webhook was answered ${res.status}: ${res.body}`);
+}
+
+async function incident(run: DemoRun) {
+  return run.sandbox.app.ctx.prisma.incident.findUniqueOrThrow({ where: { id: run.incidentId }, include: { steps: true } });
+}
+
+/** Waits until every queued step of the incident is done (or failed, which the demo reports and stops on). */
+async function settled(run: DemoRun): Promise<void> {
+  const steps = await waitFor("the bot's queued steps to finish", async () => {
+    const found = await incident(run);
+    return found.steps.every((s) => s.status === "done" || s.status === "failed") ? found.steps : undefined;
+  });
+  const failed = steps.filter((s) => s.status === "failed");
+  if (failed.length) throw new DemoError(`steps failed: ${failed.map((s) => `${s.key} (${s.lastError})`).join(", ")}`);
+}
+
+// ----------------------------------------------------------------- steps
+
+const fileTicket: DemoStep = {
+  name: "erin files the bug in Linear",
+  missing: (run) => (run.sandbox.linear ? undefined : "no Linear emulator (shared/specs not found)"),
+  async run(run) {
+    const linear = run.sandbox.linear;
+    const team = linear?.seeded?.team;
+    if (!linear || !team) throw new DemoError("no Linear team");
+    const issue = linear.workspace.createIssue({ teamId: team.id, title: "Card fees rounded down for EU cards", priority: 1 });
+    const filed = linear.issue(issue.id);
+    run.ticketUrl = filed?.url ?? "";
+    run.print(`> erin files ${filed?.identifier} in Linear: "${issue.title}" (${run.ticketUrl})`);
+  },
+};
+
+const declare: DemoStep = {
+  name: "declare",
+  async run(run) {
+    const prisma = run.sandbox.app.ctx.prisma;
+    // With a DATABASE_URL of its own the sandbox keeps earlier runs' incidents: look only at the new one.
+    const earlier = (await prisma.incident.findMany({ select: { id: true } })).map((i) => i.id);
+    const command = await type(run, ALICE, ENG_PROD, `declare ${run.title}`);
+    const view = await openedView(run, command.triggerId);
+    describeForm(run, view);
+    await submit(run, view, ALICE, {
+      severity: "P1",
+      commander: BOB,
+      impact_users: "All card users in the EU",
+      service: "payments-api",
+      ...(run.ticketUrl ? { ticket: run.ticketUrl } : {}),
+    });
+    const found = await waitFor("the incident", () =>
+      prisma.incident.findFirst({ where: { title: run.title, id: { notIn: earlier } } }).then((i) => i ?? undefined),
+    );
+    run.incidentId = found.id;
+    run.incidentNumber = found.number;
+  },
+};
+
+const warRoom: DemoStep = {
+  name: "war room",
+  async run(run) {
+    const found = await waitFor("the war room", async () => {
+      const i = await incident(run);
+      return i.warRoomChannelId ? i : undefined;
+    });
+    await settled(run);
+    run.room = found.warRoomChannelId ?? "";
+    const s = slack(run);
+    const room = s.channel(run.room);
+    run.print(`  the bot opens the war room #${room?.name}`);
+    run.print(`    topic:     ${slackText(room?.topic.value ?? "", s)}`);
+    run.print(`    members:   ${(room?.members ?? []).map((m) => name(run, m)).join(", ")}`);
+    const pinned = s.pins(run.room)[0]?.message;
+    run.print(`    pinned:    ${pinned ? firstLine(blocksAsText(pinned.blocks ?? [], s) || pinned.text) : "-"}`);
+    run.print(
+      `    bookmarks: ${
+        s
+          .bookmarks(run.room)
+          .map((b) => b.title)
+          .join(", ") || "-"
+      }`,
+    );
+  },
+};
+
+const branch: DemoStep = {
+  name: "branch",
+  missing: (run) => (run.repo ? undefined : "no GitHub emulator"),
+  async run(run) {
+    await type(run, BOB, run.room, "branch");
+    const preview = await answer(run, BOB, run.room, /Create branch/);
+    run.print(`  the bot shows bob (only him): ${firstLine(blocksAsText(preview.blocks ?? [], slack(run)) || preview.text)}`);
+    await click(run, BOB, preview, "lane_branch_create", "Create branch");
+    await said(run, run.room, /Hotfix branch .* created/);
+    await settled(run);
+  },
+};
+
+const pushFix: DemoStep = {
+  name: "the fix is pushed and CI passes",
+  missing: (run) => (run.repo ? undefined : "no GitHub emulator"),
+  async run(run) {
+    const repo = run.repo as EmulatedRepo;
+    const found = await incident(run);
+    const branchName = found.hotfixBranch ?? "";
+    run.fixSha = repo.commit({
+      branch: branchName,
+      author: "sam-sre",
+      message: "fix: round card fees half-up again",
+      files: { "src/money.ts": "export function roundHalfEven(value: number): number {\n  return Math.round(value);\n}\n" },
+    });
+    repo.addCheckRun(run.fixSha, { name: "build", conclusion: "success" });
+    repo.addCheckRun(run.fixSha, { name: "integration-tests", conclusion: "success" });
+    run.print(`> sam-sre pushes the fix ${run.fixSha.slice(0, 7)} to ${branchName} on GitHub; build and integration-tests pass`);
+  },
+};
+
+const release: DemoStep = {
+  name: "release",
+  missing: (run) => (run.repo ? undefined : "no GitHub emulator"),
+  async run(run) {
+    const command = await type(run, BOB, run.room, "release");
+    const view = await openedView(run, command.triggerId, (v) => v.blocks.some((b) => b.block_id === "version"));
+    describeForm(run, view);
+    const version = view.blocks.find((b) => b.block_id === "version")?.element as JsonObject | undefined;
+    run.version = String(version?.initial_value ?? "v1.2.4").replace(/^v/, "");
+    await submit(run, view, BOB, {
+      commit: run.fixSha,
+      justification: "Card fees are rounded down since v1.2.3: every EU card payment is under-charged until this ships.",
+      ...(run.ticketUrl ? { ticket: run.ticketUrl } : {}),
+      risk: "medium",
+    });
+    await said(run, run.room, new RegExp(`v${run.version.replaceAll(".", "\\.")} released`));
+    await settled(run);
+  },
+};
+
+const stagingDeploy: DemoStep = {
+  name: "staging deploy (webhook)",
+  missing: (run) => (run.repo ? undefined : "no GitHub emulator"),
+  async run(run) {
+    await deployWebhook(run, "staging");
+    await said(run, run.room, /to \*staging\*/);
+  },
+};
+
+const productionDeploy: DemoStep = {
+  name: "production deploy (webhook)",
+  missing: (run) => (run.repo ? undefined : "no GitHub emulator"),
+  async run(run) {
+    await deployWebhook(run, "production");
+    await said(run, run.room, /to \*production\*/);
+  },
+};
+
+const stability: DemoStep = {
+  name: "stability window",
+  missing: (run) => (run.repo ? undefined : "no GitHub emulator"),
+  async run(run) {
+    run.print(`  (the sandbox's policy sets a ${DEMO_STABILITY} stability window so the demo need not wait a day)`);
+    await said(run, run.room, /stability window of HF-\d+ has passed/, 60_000);
+  },
+};
+
+const complete: DemoStep = {
+  name: "complete",
+  missing: (run) => (run.repo ? undefined : "no GitHub emulator"),
+  async run(run) {
+    await type(run, BOB, run.room, "complete");
+    await said(run, run.room, /HF-\d+ complete\*/, 30_000);
+    await waitFor("the war room to be archived", () => slack(run).channel(run.room)?.isArchived || undefined);
+    run.print(`  #${slack(run).channel(run.room)?.name} is archived`);
+    await settled(run);
+  },
+};
+
+const status: DemoStep = {
+  name: "status",
+  async run(run) {
+    const result = await type(run, BOB, run.room, "status");
+    const body = result.body as { text?: string; blocks?: JsonObject[] } | undefined;
+    const text = body?.blocks ? blocksAsText(body.blocks, slack(run)) : slackText(String(body?.text ?? ""), slack(run));
+    for (const line of text.split("\n").filter((l) => l.trim())) run.print(`  | ${line}`);
+  },
+};
+
+/** The story, in order. Steps of lanes not in this build yet say so and are skipped, never imitated. */
+export const DEMO_STEPS: DemoStep[] = [
+  fileTicket,
+  declare,
+  warRoom,
+  status,
+  branch,
+  pushFix,
+  release,
+  stagingDeploy,
+  productionDeploy,
+  stability,
+  complete,
+];
+
+// ------------------------------------------------------------ transcript
+
+const ANNOUNCE_CHANNELS = ["incidents", "eng-prod", "stakeholders"];
+
+/** What each channel saw, as text. */
+export function transcript(run: DemoRun): string {
+  const s = slack(run);
+  const lines: string[] = [];
+  const channels = [...ANNOUNCE_CHANNELS.map((n) => s.channelByName(n)?.id ?? n), run.room].filter(Boolean);
+  for (const id of channels) {
+    const channel = s.channel(id);
+    if (!channel) continue;
+    lines.push("", `#${channel.name}${channel.isArchived ? " (archived)" : ""}`);
+    const messages = s.messages(id);
+    if (messages.length === 0) lines.push("  (nothing)");
+    for (const m of messages) {
+      const text = m.blocks?.length ? blocksAsText(m.blocks, s) : slackText(m.text, s);
+      const pinned = s.pins(id).some((p) => p.ts === m.ts) ? " [pinned]" : "";
+      const body = text.split("\n").filter((l) => l.trim());
+      lines.push(`  ${name(run, m.user)}${pinned}: ${body[0] ?? ""}`);
+      for (const more of body.slice(1)) lines.push(`      ${more}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+// ------------------------------------------------------------------ main
+
+export async function runDemo(options: DemoOptions): Promise<number> {
+  const { print } = options;
+  // The transcript is the demo's output; the bot's own log only when asked for (LOG_LEVEL).
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? "fatal", format: "pretty" });
+  const sandbox = await startSandbox({
+    logger,
+    port: options.port,
+    dataDir: options.dataDir,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    policy: { stability: { window: DEMO_STABILITY } },
+  });
+  for (const note of sandbox.notes) print(`Note: ${note}`);
+  const run: DemoRun = {
+    sandbox,
+    print,
+    verbs: new Set(),
+    title: "Card payments failing: fees rounded down",
+    ticketUrl: "",
+    incidentId: "",
+    incidentNumber: 0,
+    room: "",
+    fixSha: "",
+    version: "",
+    repo: sandbox.github?.repo("acme/payments"),
+    postmortemPath: undefined,
+    outDir: options.outDir,
+  };
+  let code = 0;
+  try {
+    print(`Hotfix Commander demo, on the local sandbox (${sandbox.url})`);
+    const help = await sandbox.slack.slashCommand({ userId: ALICE, channelId: ENG_PROD, text: "help" });
+    for (const match of JSON.stringify(help.body).matchAll(/\/hotfix ([a-z-]+)/g)) run.verbs.add(match[1] as string);
+    for (const step of DEMO_STEPS) {
+      const missing = step.missing?.(run);
+      print("");
+      if (missing) {
+        print(`== ${step.name}: skipped, ${missing}`);
+        continue;
+      }
+      print(`== ${step.name}`);
+      await step.run(run);
+    }
+    const text = transcript(run);
+    print("");
+    print("== What each channel saw");
+    print(text);
+    mkdirSync(options.outDir, { recursive: true });
+    writeFileSync(path.join(options.outDir, "transcript.txt"), `${text.trimStart()}\n`);
+    print("");
+    print(`Transcript written to ${path.join(options.outDir, "transcript.txt")}`);
+    if (run.postmortemPath) print(`Post-mortem written to ${run.postmortemPath}`);
+  } catch (error) {
+    if (!(error instanceof DemoError)) throw error;
+    print(`\nThe demo stopped: ${error.message}`);
+    code = 1;
+  } finally {
+    if (options.keep && code === 0) {
+      print(`\nThe sandbox keeps running: open ${sandbox.url} (Ctrl-C stops it).`);
+      for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.removeAllListeners(signal);
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", () => resolve());
+        process.once("SIGTERM", () => resolve());
+      });
+    }
+    await sandbox.stop();
+  }
+  return code;
 }

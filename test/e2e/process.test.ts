@@ -1,11 +1,13 @@
 // `hotfix start` as a real process: embedded Postgres by default (state kept
 // across restarts), /hotfix help through the Slack emulator, SIGTERM -> exit 0,
-// and clear refusals for a bad configuration or an unreachable database.
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+// clear refusals for a bad configuration or an unreachable database; with no
+// Slack variable at all, the local sandbox (never in production); the demo.
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type SlackEmulator, startSlackEmulator } from "@hotfix/slack-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase } from "../support/database.js";
 import { declareViaSlack } from "../support/declare.js";
 import { BOT_TOKEN, eventually, SIGNING_SECRET } from "../support/harness.js";
 import { startBotProcess } from "../support/process.js";
@@ -59,6 +61,57 @@ describe("hotfix start", () => {
     expect(first.output() + second.output()).not.toContain(SIGNING_SECRET);
   });
 
+  it("with no Slack variable at all (not production) starts the local sandbox and prints its one URL", async () => {
+    const db = await createTestDatabase({ migrate: false });
+    try {
+      const sandbox = startBotProcess({ DATABASE_URL: db.url, HOTFIX_DATA_DIR: dataDir, LOG_LEVEL: "error" });
+      const url = await eventually(
+        () => {
+          const found = /Open (http:\/\/127\.0\.0\.1:\d+)/.exec(sandbox.output());
+          expect(found, sandbox.output()).toBeTruthy();
+          return found?.[1] as string;
+        },
+        { timeoutMs: 60_000 },
+      );
+      const out = sandbox.output();
+      expect(out).toContain("LOCAL SANDBOX");
+      expect(out).toContain("This is the local sandbox, not a real Slack");
+      expect(out).toContain("To connect a real Slack, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET");
+      // One URL: the page. Nothing else to choose from.
+      expect(out.match(/https?:\/\/[^\s)]+/g)).toEqual([url]);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("local sandbox");
+      const state = (await (await fetch(`${url}/web/api/page?user=U0ALICE`)).json()) as { channels: { name: string }[] };
+      expect(state.channels.map((c) => c.name)).toEqual(expect.arrayContaining(["incidents", "eng-prod", "stakeholders"]));
+      const panels = JSON.stringify(await (await fetch(`${url}/web/api/panels`)).json());
+      expect(panels).toContain("acme/payments");
+      expect(panels).toContain("v1.2.3");
+      expect(panels).toContain("Linear");
+      // The bot is wired to the emulated Slack: /hotfix help typed on the page comes back from the bot.
+      const help = await fetch(`${url}/web/api/command`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ user: "U0ALICE", channel: "C0ENGPROD", text: "/hotfix help" }),
+      });
+      expect(await help.json()).toMatchObject({ ok: true });
+      const after = JSON.stringify(await (await fetch(`${url}/web/api/page?user=U0ALICE&channel=C0ENGPROD`)).json());
+      expect(after).toContain("/hotfix declare");
+      sandbox.child.kill("SIGTERM");
+      expect((await sandbox.exited).code, sandbox.output()).toBe(0);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it("with NODE_ENV=production and no Slack credentials refuses to start (exit 2), no sandbox", async () => {
+    const bot = startBotProcess({ NODE_ENV: "production", HOTFIX_DATA_DIR: dataDir });
+    const exit = await bot.exited;
+    expect(exit.code).toBe(2);
+    expect(bot.output()).toContain("SLACK_BOT_TOKEN: required to start the bot");
+    expect(bot.output()).not.toContain("SANDBOX");
+  });
+
   it("refuses a bad configuration with every problem listed, exit 2, nothing started", async () => {
     const bot = startBotProcess({ PORT: "eighty", SLACK_SIGNING_SECRET: "", SLACK_API_URL: "not a url" });
     const exit = await bot.exited;
@@ -101,14 +154,27 @@ describe("the hotfix CLI", () => {
 });
 
 describe("hotfix demo", () => {
-  it("runs the bot against the Slack emulator and shows the war room of a declared incident", async () => {
-    const demo = startBotProcess({ DATABASE_URL: process.env.DATABASE_URL ?? "", HOTFIX_DATA_DIR: dataDir }, ["demo", "--once"]);
-    const exit = await demo.exited;
-    expect(exit.code, demo.output()).toBe(0);
-    const out = demo.output();
-    expect(out).toMatch(/War room #hotfix-\d{8}-card-payments-failing/);
-    expect(out).toContain("every step done");
-    expect(out).toMatch(/#incidents: .*CRITICAL INCIDENT/);
-    expect(out).toContain("bob types /hotfix status");
+  it("plays a hotfix through the local sandbox and prints what each channel saw", async () => {
+    const db = await createTestDatabase({ migrate: false });
+    const outDir = mkdtempSync(path.join(tmpdir(), "hotfix-demo-"));
+    try {
+      const demo = startBotProcess({ DATABASE_URL: db.url, HOTFIX_DATA_DIR: dataDir, LOG_LEVEL: "fatal" }, [
+        "demo",
+        "--once",
+        "--out",
+        outDir,
+      ]);
+      const exit = await demo.exited;
+      expect(exit.code, demo.output()).toBe(0);
+      const out = demo.output();
+      expect(out).toMatch(/the bot opens the war room #hotfix-\d{8}-card-payments-failing/);
+      expect(out).toContain("bob types in #hotfix-");
+      expect(out).toMatch(/#incidents\n {2}hotfix: :warning: HOTFIX INCIDENT/);
+      expect(out).toContain("== What each channel saw");
+      expect(readFileSync(path.join(outDir, "transcript.txt"), "utf8")).toContain("#eng-prod");
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+      await db.drop();
+    }
   });
 });

@@ -37,6 +37,7 @@ import type {
   StoredMessage,
   StoredView,
 } from "./types.js";
+import { handleWeb, type WebPanel } from "./web/routes.js";
 
 export type {
   BlockActionInput,
@@ -59,6 +60,7 @@ export type { AddChannelInput, AddMessageInput, AddUsergroupInput, AddUserInput 
 export { WorkspaceState } from "./state.js";
 export type * from "./types.js";
 export { SlackClientValidationError, type SubmitValues } from "./view-state.js";
+export type { PanelData, PanelRow, WebPanel } from "./web/routes.js";
 
 export interface SlackEmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -112,6 +114,10 @@ export class SlackEmulator {
   readonly ids = SANDBOX;
   /** Bugs in the emulator itself; a test can assert this stays empty. */
   readonly internalErrors: Error[];
+  /** Side panels of the sandbox page (`url`), by id: read-only JSON another emulator's owner supplies. */
+  readonly panels = new Map<string, WebPanel>();
+  /** The line under the page's title. */
+  banner = "Local Slack emulator: nothing here reaches a real Slack workspace.";
   private scopeSet: ScopeSet;
   private readonly initialScopes: ScopeSet;
   private readonly server: Server;
@@ -138,6 +144,8 @@ export class SlackEmulator {
     this.seed = runtime.seed;
     // Scopes can change at run time (setScopes); the server asks on each call.
     this.serverDeps.scopes = () => this.scopeSet;
+    this.serverDeps.web = (req, res, url) =>
+      handleWeb({ state: () => this.state, appClient: this.appClient, panels: this.panels, banner: () => this.banner }, req, res, url);
   }
 
   /** The workspace: seed helpers (addUser, addChannel, addUsergroup, addMessage) and raw maps. */

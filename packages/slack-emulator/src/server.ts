@@ -1,7 +1,7 @@
 // The emulator's HTTP face: the Web API at /api/<method>, response_url
 // endpoints at /respond/<id>, file upload URLs at /upload/v1/<file>, file
-// downloads at /files/<file>/<name>, and a JSON dump at /_emulator/state for
-// the local demo.
+// downloads at /files/<file>/<name>, a JSON dump at /_emulator/state for
+// the local demo, and the sandbox page at / (web/).
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -41,6 +41,8 @@ export interface ServerDeps {
   /** Bugs in the emulator itself (answered 500); tests can assert there are none. */
   internalErrors: Error[];
   logger: EmulatorLogger;
+  /** The sandbox page (web/routes.ts): answers its paths, false for any other. */
+  web?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 interface Reply {
@@ -296,6 +298,8 @@ export async function startServer(deps: ServerDeps, port: number, host: string):
         send(res, { status: 200, headers: {}, body: snapshot(deps) });
       } else if (path === "/healthz") {
         send(res, { status: 200, headers: {}, body: { ok: true } });
+      } else if (deps.web && (await deps.web(req, res, url))) {
+        // the sandbox page answered
       } else {
         throw new BadRequest(`no route for ${req.method} ${path}`);
       }
