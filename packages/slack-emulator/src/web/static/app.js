@@ -16,7 +16,7 @@ const ui = {
   panelsText: "",
   modalKey: "",
   homeRequested: "",
-  busy: false,
+  shownChannel: "",
 };
 
 const $ = (id) => document.getElementById(id);
@@ -31,55 +31,76 @@ function esc(value) {
     .replaceAll("'", "&#39;");
 }
 
-const EMOJI = {
-  warning: "⚠️",
-  no_entry: "⛔",
-  x: "❌",
-  white_check_mark: "✅",
-  rewind: "⏪",
-  rotating_light: "🚨",
-  rocket: "🚀",
-  hourglass_flowing_sand: "⏳",
-  hourglass: "⌛",
-  checkered_flag: "🏁",
-  twisted_rightwards_arrows: "🔀",
-  ship: "🚢",
-  red_circle: "🔴",
-  large_yellow_circle: "🟡",
-  large_orange_circle: "🟠",
-  large_green_circle: "🟢",
-  large_blue_circle: "🔵",
-  white_circle: "⚪",
-  mega: "📣",
-  lock: "🔒",
-  deciduous_tree: "🌳",
-  bookmark: "🔖",
-  arrows_counterclockwise: "🔄",
-  pushpin: "📌",
-  fire: "🔥",
-  memo: "📝",
-  link: "🔗",
-  bell: "🔔",
-  tada: "🎉",
-  eyes: "👀",
-  thumbsup: "👍",
-  "+1": "👍",
-  heavy_check_mark: "✔️",
-  information_source: "ℹ️",
-  clipboard: "📋",
-  calendar: "📅",
-  clock1: "🕐",
-  stopwatch: "⏱️",
-  siren: "🚨",
-  bug: "🐛",
-  label: "🏷️",
-  package: "📦",
-  house: "🏠",
+/**
+ * Emoji as glyphs nearly every font has (the sandbox may run where no emoji
+ * font is installed, e.g. a headless CI browser): [glyph, colour class].
+ */
+const GLYPHS = {
+  warning: ["⚠", "amber"],
+  no_entry: ["⊘", "red"],
+  x: ["✖", "red"],
+  white_check_mark: ["✔", "green"],
+  heavy_check_mark: ["✔", "green"],
+  rewind: ["⟲", ""],
+  rotating_light: ["◉", "red"],
+  siren: ["◉", "red"],
+  rocket: ["➤", "blue"],
+  hourglass_flowing_sand: ["◷", ""],
+  hourglass: ["◷", ""],
+  stopwatch: ["◷", ""],
+  clock1: ["◷", ""],
+  calendar: ["◷", ""],
+  checkered_flag: ["⚑", ""],
+  twisted_rightwards_arrows: ["⇄", ""],
+  ship: ["⬆", "blue"],
+  red_circle: ["●", "red"],
+  large_orange_circle: ["●", "orange"],
+  large_yellow_circle: ["●", "yellow"],
+  large_green_circle: ["●", "green"],
+  large_blue_circle: ["●", "blue"],
+  white_circle: ["○", ""],
+  mega: ["✦", "amber"],
+  lock: ["☑", ""],
+  deciduous_tree: ["⎇", "green"],
+  bookmark: ["⚐", ""],
+  arrows_counterclockwise: ["↻", ""],
+  pushpin: ["⚲", "red"],
+  fire: ["▲", "red"],
+  memo: ["✎", ""],
+  link: ["➜", ""],
+  bell: ["✉", ""],
+  tada: ["✦", "amber"],
+  eyes: ["◉", ""],
+  thumbsup: ["✓", "green"],
+  "+1": ["✓", "green"],
+  information_source: ["✦", "blue"],
+  clipboard: ["☐", ""],
+  bug: ["✖", ""],
+  label: ["◆", ""],
+  package: ["■", ""],
+  house: ["⌂", ""],
 };
+
+/** Emoji characters the bot writes as they are (the card header's severity colour). */
+const LITERAL = {
+  "🔴": "red_circle",
+  "🟠": "large_orange_circle",
+  "🟡": "large_yellow_circle",
+  "🟢": "large_green_circle",
+  "🔵": "large_blue_circle",
+  "⚪": "white_circle",
+};
+
+function glyph(name) {
+  const known = GLYPHS[name];
+  return known ? `<span class="e ${known[1]}" title=":${esc(name)}:">${known[0]}</span>` : undefined;
+}
 
 /** :name: -> the emoji, on text that is already escaped (names are [a-z0-9_+-]). */
 function emoji(escaped) {
-  return escaped.replace(/:([a-z0-9_+-]+):/g, (whole, name) => EMOJI[name] ?? whole);
+  return escaped
+    .replace(/:([a-z0-9_+-]+):/g, (whole, name) => glyph(name) ?? whole)
+    .replace(/🔴|🟠|🟡|🟢|🔵|⚪/gu, (char) => glyph(LITERAL[char]) ?? char);
 }
 
 function safeUrl(url) {
@@ -98,7 +119,7 @@ function token(inner) {
     const known = (ui.page?.channels ?? []).find((c) => c.id === id);
     return `<a href="#" class="mention" data-goto="${esc(id)}">#${esc(label || known?.name || id)}</a>`;
   }
-  if (target.startsWith("!date")) return `<time>${esc(decodeEntities(label || target))}</time>`;
+  if (target.startsWith("!date")) return `<time>${esc(slackDate(target, label))}</time>`;
   if (target.startsWith("!")) {
     const special = target.slice(1).split("^")[0];
     return `<span class="mention">${esc(label || (special.startsWith("subteam") ? "@group" : `@${special}`))}</span>`;
@@ -108,6 +129,13 @@ function token(inner) {
   const archive = archiveTarget(href);
   const extra = archive ? ` data-goto="${esc(archive)}"` : ' target="_blank" rel="noopener noreferrer"';
   return `<a href="${esc(href)}"${extra}>${esc(decodeEntities(label || target))}</a>`;
+}
+
+/** <!date^1700000000^{date_short} {time}|fallback> in the reader's own time zone, as Slack shows it. */
+function slackDate(target, fallback) {
+  const seconds = Number(target.split("^")[1]);
+  if (!Number.isFinite(seconds)) return decodeEntities(fallback || target);
+  return new Date(seconds * 1000).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
 }
 
 /** A permalink into this workspace (…/archives/C123/p…) opens that channel here. */
@@ -202,8 +230,8 @@ function channelOptions() {
   return (ui.page?.channels ?? []).map((c) => ({ value: c.id, label: `#${c.name}` }));
 }
 
-/** One interactive element; `input` says it sits in an input block (its value is read on submit). */
-function element(el, block, input) {
+/** One interactive element (in an input block its value is read on submit, see readInputs). */
+function element(el, block) {
   const a = attrs(el, block, el.type);
   const placeholder = plainOf(el.placeholder);
   switch (el.type) {
@@ -279,12 +307,11 @@ function element(el, block, input) {
     default:
       return `<span class="unsupported">[${esc(el.type)}]</span>`;
   }
-  // (input elements of `input` blocks are read by readInputs on submit)
 }
 
 function imageLink(url, alt) {
   const href = safeUrl(String(url ?? ""));
-  const label = `🖼 ${alt || "image"}`;
+  const label = `▣ ${alt || "image"}`;
   return href ? `<a class="image" href="${esc(href)}" target="_blank" rel="noopener noreferrer">${esc(label)}</a>` : esc(label);
 }
 
@@ -304,7 +331,7 @@ function richText(block) {
     }
     if (node.type === "user") return `<span class="mention">@${esc(ui.page?.names?.[node.user_id] ?? node.user_id)}</span>`;
     if (node.type === "channel") return `<span class="mention">#${esc(node.channel_id)}</span>`;
-    if (node.type === "emoji") return EMOJI[node.name] ?? esc(`:${node.name}:`);
+    if (node.type === "emoji") return glyph(node.name) ?? esc(`:${node.name}:`);
     if (node.type === "rich_text_preformatted") return `<pre>${(node.elements ?? []).map(walk).join("")}</pre>`;
     if (node.type === "rich_text_quote") return `<q>${(node.elements ?? []).map(walk).join("")}</q>`;
     if (node.type === "rich_text_list") return `<ul>${(node.elements ?? []).map((e) => `<li>${walk(e)}</li>`).join("")}</ul>`;
@@ -322,7 +349,7 @@ function block(b, errors) {
     case "section": {
       const text = b.text ? `<div class="text">${textObj(b.text)}</div>` : "";
       const fields = b.fields?.length ? `<div class="fields">${b.fields.map((f) => `<div>${textObj(f)}</div>`).join("")}</div>` : "";
-      const accessory = b.accessory ? `<div class="accessory">${element(b.accessory, b, false)}</div>` : "";
+      const accessory = b.accessory ? `<div class="accessory">${element(b.accessory, b)}</div>` : "";
       return `<div class="block section"><div class="body">${text}${fields}</div>${accessory}</div>`;
     }
     case "context":
@@ -330,14 +357,14 @@ function block(b, errors) {
         .map((e) => (e.type === "image" ? imageLink(e.image_url, e.alt_text) : `<span>${textObj(e)}</span>`))
         .join("")}</div>`;
     case "actions":
-      return `<div class="block actions">${(b.elements ?? []).map((e) => element(e, b, false)).join("")}</div>`;
+      return `<div class="block actions">${(b.elements ?? []).map((e) => element(e, b)).join("")}</div>`;
     case "image":
       return `<div class="block image">${imageLink(b.image_url, plainOf(b.title) || b.alt_text)}</div>`;
     case "input": {
       const error = errors?.[b.block_id];
       return `<div class="block input${error ? " has-error" : ""}" data-input-block="${esc(b.block_id)}">
         <label class="label">${textObj(b.label)}${b.optional ? ' <span class="optional">(optional)</span>' : ""}</label>
-        ${element(b.element, b, true)}
+        ${element(b.element, b)}
         ${b.hint ? `<div class="hint">${textObj(b.hint)}</div>` : ""}
         ${error ? `<div class="error" role="alert">${esc(error)}</div>` : ""}
       </div>`;
@@ -347,7 +374,7 @@ function block(b, errors) {
     case "video":
       return `<div class="block image">${imageLink(b.title_url || b.video_url, plainOf(b.title))}</div>`;
     case "file":
-      return `<div class="block context">📎 file ${esc(b.external_id ?? "")}</div>`;
+      return `<div class="block context">▣ file ${esc(b.external_id ?? "")}</div>`;
     default:
       return `<div class="block unsupported">[${esc(b.type)} block]</div>`;
   }
@@ -374,11 +401,11 @@ function when(ts) {
 }
 
 function messageHtml(m) {
-  const badges = `${m.pinned ? '<span class="pin">📌 Pinned</span>' : ""}${m.edited ? '<span class="edited">(edited)</span>' : ""}`;
+  const badges = `${m.pinned ? '<span class="pin">⚲ Pinned</span>' : ""}${m.edited ? '<span class="edited">(edited)</span>' : ""}`;
   const content = m.blocks?.length ? blocks(m.blocks) : `<div class="text">${mrkdwn(m.text)}</div>`;
   const attachments = (m.attachments ?? []).map(attachment).join("");
   const reactions = m.reactions?.length
-    ? `<div class="reactions">${m.reactions.map((r) => `<span>${EMOJI[r.name] ?? esc(`:${r.name}:`)} ${esc(r.count)}</span>`).join("")}</div>`
+    ? `<div class="reactions">${m.reactions.map((r) => `<span>${glyph(r.name) ?? esc(`:${r.name}:`)} ${esc(r.count)}</span>`).join("")}</div>`
     : "";
   const reply = m.threadTs && m.threadTs !== m.ts ? " reply" : "";
   const thread = m.replyCount ? `<div class="thread">${esc(m.replyCount)} ${m.replyCount === 1 ? "reply" : "replies"}</div>` : "";
@@ -412,11 +439,16 @@ function renderSidebar(page) {
     .map(
       (c) =>
         `<li><button type="button" class="chan${c.id === ui.channel ? " active" : ""}${c.archived ? " archived" : ""}" data-channel="${esc(c.id)}">${
-          c.private ? "🔒" : "#"
+          c.private ? "◆ " : "#"
         }${esc(c.name)}${c.archived ? ' <span class="tag">archived</span>' : ""}${c.member ? "" : ' <span class="tag">not a member</span>'}</button></li>`,
     )
     .join("");
   $("home-link").classList.toggle("active", ui.channel === "home");
+  // On a phone the channel list scrolls sideways: keep the open channel in sight when it changes.
+  if (ui.shownChannel !== ui.channel) {
+    ui.shownChannel = ui.channel;
+    document.querySelector("#channels .chan.active")?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
 }
 
 function renderChannel(page) {
@@ -444,8 +476,8 @@ function renderChannel(page) {
         .map((b) => {
           const href = safeUrl(b.link);
           return href
-            ? `<a href="${esc(href)}" target="_blank" rel="noopener noreferrer">🔖 ${esc(b.title)}</a>`
-            : `<span>🔖 ${esc(b.title)}</span>`;
+            ? `<a href="${esc(href)}" target="_blank" rel="noopener noreferrer">⚐ ${esc(b.title)}</a>`
+            : `<span>⚐ ${esc(b.title)}</span>`;
         })
         .join("")}</div>`
     : "";
@@ -454,7 +486,7 @@ function renderChannel(page) {
     <p class="members">${esc(c.members.length)} members: ${c.members.map((m) => esc(m.name)).join(", ")}</p>${bookmarks}`;
   const pinned = c.messages.filter((m) => m.pinned);
   $("pins").innerHTML = pinned.length
-    ? `<div class="pinbar">📌 ${pinned.map((m) => `<a href="#" data-scroll="${esc(m.ts)}">${esc(firstLine(m))}</a>`).join(" · ")}</div>`
+    ? `<div class="pinbar">⚲ Pinned: ${pinned.map((m) => `<a href="#" data-scroll="${esc(m.ts)}">${emoji(esc(firstLine(m)))}</a>`).join(" · ")}</div>`
     : "";
   const list = $("messages");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
