@@ -15,6 +15,7 @@ import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import type { Logger } from "pino";
 import type { Env } from "../config.js";
+import { shortSha } from "../domain/names.js";
 import { describeSource, type ParentRelease } from "../domain/parent-release.js";
 import { highestReleaseTag } from "../domain/versions.js";
 
@@ -200,8 +201,6 @@ export function isRefusal(error: unknown): boolean {
 export class RefConflictError extends Error {
   override readonly name = "RefConflictError";
 }
-
-export const shortSha = (sha: string): string => sha.slice(0, 7);
 
 // ------------------------------------------------------------------ refs and tags
 

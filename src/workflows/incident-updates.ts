@@ -2,7 +2,7 @@
 // status updates, phase moves, messages captured to the timeline, retries.
 // Each checks permission, then writes its change, its timeline event and its
 // outbox rows in one transaction.
-import type { RoleName } from "../domain/incident.js";
+import { type RoleName, roleHolder } from "../domain/incident.js";
 import { incidentLabel } from "../domain/names.js";
 import { canMove, isOpen, type PhaseName } from "../domain/phase.js";
 import type { SeverityName } from "../domain/policy.js";
@@ -90,7 +90,7 @@ export async function assignRole(
       summary: `${role.replace("_", " ")}: <@${userId}>`,
       actor,
       occurredAt: ctx.now(),
-      data: { role, userId, previous: incident.roles.find((r) => r.role === role)?.userId ?? null },
+      data: { role, userId, previous: roleHolder(incident, role) ?? null },
     });
     await addEffects(tx, incident.id, [
       warRoom.refreshCard(stamp(ctx.now())),

@@ -42,7 +42,7 @@ describe("declaring", () => {
         where: { title: "Payments failing 💥 for card users" },
         include: { roles: true },
       });
-      expect(found?.warRoomChannelId).toBeTruthy();
+      expect(found?.warRoomChannelId).toMatch(/^C[A-Z0-9]+$/);
       return found;
     });
     if (!incident?.warRoomChannelId) throw new Error("unreachable");
@@ -143,7 +143,7 @@ describe("bad input", () => {
     await declareViaSlack(h.slack, { title: "Typo on receipts", values: { severity: "P2", override: ["override"] } });
     const incident = await eventually(async () => {
       const found = await h.db.prisma.incident.findFirst({ where: { title: "Typo on receipts" } });
-      expect(found).toBeTruthy();
+      expect(found?.title).toBe("Typo on receipts");
       return found;
     });
     expect(incident?.severityOverride).toBe(true);

@@ -164,7 +164,7 @@ describe("merge back that cannot fast-forward", () => {
     expect(said).toMatch(/`main` has \d+ commits that `hotfix\/diverged` lacks/);
     expect(said).toContain("merge `hotfix/diverged` into `main` with a pull request");
     await settled(h.db.prisma);
-    expect(repo.branch("hotfix/diverged")).toBeTruthy();
+    expect(repo.branch("hotfix/diverged")?.sha).toMatch(/^[0-9a-f]{40}$/);
     expect(repo.isAncestor(fix, "main")).toBe(false);
     expect(repo.calls({ operationId: "git/update-ref" })).toHaveLength(0);
     expect(repo.calls({ operationId: "repos/create-or-update-file-contents" })).toHaveLength(0);
@@ -302,6 +302,6 @@ describe("without GitHub configured", () => {
     const incident = await declared(bare, { title: "Manual only" });
     const res = await hotfix(bare, incident.warRoomChannelId, "deployed staging abcdef1 smoke ok", "U0BOB");
     expect(res.text()).toContain("deployed to staging");
-    expect((await incidentNow(bare, incident.id)).stagingDeployedAt).toBeTruthy();
+    expect((await incidentNow(bare, incident.id)).stagingDeployedAt).toBeInstanceOf(Date);
   });
 });

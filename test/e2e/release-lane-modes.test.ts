@@ -57,7 +57,7 @@ afterAll(() => stopReleaseLane(h));
 async function branchOf(incidentId: string): Promise<string> {
   return eventually(async () => {
     const incident = await incidentNow(h, incidentId);
-    expect(incident.hotfixBranch).toBeTruthy();
+    expect(incident.hotfixBranch).toMatch(/^hotfix\/v\d+\.\d+\.\d+/);
     return incident.hotfixBranch as string;
   });
 }
@@ -159,7 +159,7 @@ describe("merge back with the merges API", () => {
     expect(merge?.parents).toContain(fix);
     expect(repo.branch(branch)).toBeUndefined();
     expect(h.slack.channel(room)?.isArchived).toBe(false);
-    expect((await incidentNow(h, incident.id)).completedAt).toBeTruthy();
+    expect((await incidentNow(h, incident.id)).completedAt).toBeInstanceOf(Date);
   });
 
   it("reports a merge conflict (409) in the war room with what to do, does not retry it, and finishes after the conflict is resolved", async () => {
@@ -184,7 +184,7 @@ describe("merge back with the merges API", () => {
     await settled(h.db.prisma);
     const merges = repo.calls({ operationId: "repos/merge" }).slice(mergesBefore);
     expect(merges.map((c) => c.status)).toEqual([409]);
-    expect(repo.branch(branch)).toBeTruthy();
+    expect(repo.branch(branch)?.sha).toMatch(/^[0-9a-f]{40}$/);
     expect((await incidentNow(h, incident.id)).completedAt).toBeNull();
     expect(await timelineKinds(h, incident.id)).toContain("merge_back_conflict");
     // Not a failed step: a conflict is an outcome that needs a person, said once.
@@ -204,7 +204,7 @@ describe("merge back with the merges API", () => {
     expect(repo.calls({ operationId: "repos/merge" }).slice(mergesBefore)).toHaveLength(1);
     expect(repo.branch(branch)).toBeUndefined();
     expect(repo.file("main", "CHANGELOG.md")).toContain("Version bump clash");
-    expect((await incidentNow(h, incident.id)).completedAt).toBeTruthy();
+    expect((await incidentNow(h, incident.id)).completedAt).toBeInstanceOf(Date);
   });
 });
 
@@ -262,7 +262,7 @@ describe("completion after production went back to the parent", () => {
     const res = await hotfix(h, room, "complete", "U0BOB");
     await eventually(() => expect(res.text()).toContain("production runs the parent release v1.2.3"));
     expect(await h.db.prisma.sideEffect.count({ where: { incidentId: incident.id, key: { startsWith: "gh-final-tag:" } } })).toBe(0);
-    expect(repo.branch(branch)).toBeTruthy();
+    expect(repo.branch(branch)?.sha).toMatch(/^[0-9a-f]{40}$/);
     repo.deleteRef(`refs/heads/${branch}`);
   });
 
@@ -276,7 +276,7 @@ describe("completion after production went back to the parent", () => {
     await hotfix(h, room, `deployed production ${v123} back to v1.2.3`, "U0BOB");
     await saidInRoom(h, room, "v9.9.9 counts as rolled back");
     const after = await incidentNow(h, incident.id);
-    expect(after.rolledBackAt).toBeTruthy();
+    expect(after.rolledBackAt).toBeInstanceOf(Date);
     const res = await hotfix(h, room, "complete", "U0BOB");
     await eventually(() => expect(res.text()).toContain("the release was rolled back"));
     repo.deleteRef(`refs/heads/${branch}`);

@@ -280,7 +280,7 @@ describe("/hotfix release", () => {
     const tag = repo.tag("v1.2.4");
     expect(tag).toMatchObject({ sha: fix, annotated: true });
     const release = repo.release("v1.2.4");
-    expect(release).toBeTruthy();
+    expect(release?.tagName).toBe("v1.2.4");
     expect(release?.prerelease).toBe(false);
     const incident = await incidentNow(h, incidentId);
     expect(release?.body).toContain(`HF-${incident.number}: Card fees rounded wrong`);
@@ -334,7 +334,7 @@ describe("deployments", () => {
       source: "webhook",
     });
     const incident = await incidentNow(h, incidentId);
-    expect(incident.stagingDeployedAt).toBeTruthy();
+    expect(incident.stagingDeployedAt).toBeInstanceOf(Date);
     await saidInRoom(h, room, /Deployed .* to \*staging\* by `sam-sre`: hotfix to staging.*UAT clock starts now/);
     const events = await h.db.prisma.timelineEvent.findMany({ where: { incidentId, kind: "deployed" } });
     expect(events).toHaveLength(1);
@@ -361,7 +361,7 @@ describe("deployments", () => {
     expect(res.status).toBe(200);
     const incident = await incidentNow(h, incidentId);
     expect(incident.phase).toBe("monitoring");
-    expect(incident.productionDeployedAt).toBeTruthy();
+    expect(incident.productionDeployedAt).toBeInstanceOf(Date);
     expect(incident.stabilityEndsAt?.getTime()).toBe((incident.productionDeployedAt?.getTime() ?? 0) + 24 * HOUR);
     await saidInRoom(h, room, /to \*production\* by `sam-sre`.*stability window ends/);
   });
@@ -432,7 +432,7 @@ describe("/hotfix rollback", () => {
     expect(release?.prerelease).toBe(true);
     expect(release?.body).toMatch(/\n\n---\n\n\*\*WARNING: This release has been rolled back\. See v1\.2\.5 for fix\.\*\*$/);
     const incident = await incidentNow(h, incidentId);
-    expect(incident.rolledBackAt).toBeTruthy();
+    expect(incident.rolledBackAt).toBeInstanceOf(Date);
     expect(incident.phase).toBe("fixing");
     // Announced where the severity says (P1: #incidents and #eng-prod).
     await eventually(() => {
@@ -510,7 +510,7 @@ describe("release again, deploy, and complete", () => {
     await eventually(() => expect(res.text()).toContain("Completing"));
     const done = await saidInRoom(h, room, /HF-\d+ complete\*: v1\.2\.5 fast-forwarded into `main`/, 20_000);
     expect(done).toContain("Legacy hotfix branches older than 30d, to retire:* `release/hotfix-20250110` (2025-01-10)");
-    expect(repo.branch("release/hotfix-20250110")).toBeTruthy();
+    expect(repo.branch("release/hotfix-20250110")?.sha).toMatch(/^[0-9a-f]{40}$/);
     // Fast-forward: main is the hotfix head itself, no merge commit.
     const mainHead = repo.branch("main")?.sha ?? "";
     expect(repo.isAncestor(fix, mainHead)).toBe(true);
@@ -528,7 +528,7 @@ describe("release again, deploy, and complete", () => {
     expect(changelog).toContain("by Bob Brown — JPY fees (recorded by hand)");
     expect(changelog).toContain("## v1.2.3");
     const incident = await incidentNow(h, incidentId);
-    expect(incident.completedAt).toBeTruthy();
+    expect(incident.completedAt).toBeInstanceOf(Date);
     expect(incident.phase).toBe("resolved");
     await eventually(() => expect(h.slack.channel(room)?.isArchived).toBe(true));
     await settled(h.db.prisma);

@@ -139,7 +139,7 @@ describe("in the war room", () => {
     expect(await command("resolve Verified in production")).toContain("Resolved");
     await reload();
     expect(incident.phase).toBe("resolved");
-    expect(incident.resolvedAt).toBeTruthy();
+    expect(incident.resolvedAt).toBeInstanceOf(Date);
     expect(await command("severity P0")).toContain("for open incidents");
     const phases = (await timeline("phase_changed")).map((e) => (e.data as { to: string }).to);
     expect(phases).toEqual(["fixing", "resolved"]);

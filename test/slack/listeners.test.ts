@@ -24,7 +24,7 @@ describe("/hotfix", () => {
   it("answers an unknown verb in the ack, with a guess and the help", async () => {
     const ack = vi.fn(async () => undefined);
     const respond = vi.fn(async () => undefined);
-    await hotfixCommand(ctx, allVerbs())({ command: command("stauts") as never, ack, respond, client: {} as never });
+    await hotfixCommand(ctx, allVerbs())({ command: command("stauts") as never, ack, respond: respond as never, client: {} as never });
     expect(ack).toHaveBeenCalledTimes(1);
     const answer = ack.mock.calls[0] as unknown as [{ response_type: string; text: string }];
     expect(answer[0].response_type).toBe("ephemeral");

@@ -58,7 +58,7 @@ export async function declared(
   });
   const ready = await eventually(async () => {
     const found = await h.db.prisma.incident.findUniqueOrThrow({ where: { id: incident.id }, include: { roles: true } });
-    expect(found.warRoomChannelId).toBeTruthy();
+    expect(found.warRoomChannelId).toMatch(/^C[A-Z0-9]+$/);
     return found;
   });
   await settled(h.db.prisma);
