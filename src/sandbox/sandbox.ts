@@ -177,7 +177,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const emulators = await loadEmulators();
   const notes: string[] = [];
   const host = options.host ?? "127.0.0.1";
-  const specsDir = options.specsDir ?? path.resolve(ROOT, "../shared/specs");
+  const specsDir = options.specsDir ?? process.env.HOTFIX_SPECS_DIR ?? path.resolve(ROOT, "../shared/specs");
   const githubSpec = path.join(specsDir, "github", "rest-subset.json");
   const linearSchema = path.join(specsDir, "linear", "schema.graphql");
 
@@ -201,14 +201,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const repo = github.repo(SANDBOX_REPOSITORY);
       repo.setRef("refs/heads/main", repo.mustResolve("v1.2.3").sha);
     } else {
-      notes.push(`GitHub emulator not started: no API description at ${githubSpec} (the shared/ folder beside the repository).`);
+      notes.push(
+        `GitHub emulator not started: its API description is not at ${githubSpec} (put the shared/ folder beside the repository, or set HOTFIX_SPECS_DIR to its specs/).`,
+      );
     }
     let linear: LinearEmulator | undefined;
     if (existsSync(linearSchema)) {
       linear = await emulators.linear.startLinearEmulator({ schemaPath: linearSchema, apiKey: SANDBOX_LINEAR_KEY, host });
       started.push({ stop: () => (linear as LinearEmulator).stop() });
     } else {
-      notes.push(`Linear emulator not started: no schema at ${linearSchema}.`);
+      notes.push(`Linear emulator not started: its schema is not at ${linearSchema} (same remedy).`);
     }
 
     const githubWebhookSecret = randomBytes(16).toString("hex");
@@ -247,7 +249,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
     started.push({ stop: () => app.stop() });
     slack.setAppUrl(`${app.url}/slack/events`);
-    slack.banner = "Local sandbox: an emulated Slack workspace, GitHub and Linear on this machine. Nothing here reaches a real service.";
+    slack.banner = `Local sandbox: an emulated ${emulated(github, linear)} on this machine. Nothing here reaches a real service.`;
     if (github) slack.panels.set("github", { id: "github", title: `GitHub · ${SANDBOX_REPOSITORY}`, load: () => githubPanel(github) });
     if (linear) slack.panels.set("linear", { id: "linear", title: "Linear · ENG", load: () => linearPanel(linear) });
     return { url: slack.url, slack, github, linear, app, githubWebhookSecret, notes, stop: stopAll };
@@ -255,6 +257,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await stopAll();
     throw error;
   }
+}
+
+function emulated(github: unknown, linear: unknown): string {
+  const parts = ["Slack workspace", ...(github ? ["GitHub"] : []), ...(linear ? ["Linear"] : [])];
+  return parts.length === 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
 }
 
 /** What `npm start` prints in the sandbox: one URL, and how to leave the sandbox for a real Slack. */
@@ -266,8 +273,9 @@ export function sandboxBanner(sandbox: Sandbox): string {
     `  Open ${sandbox.url}`,
     "",
     "This is the local sandbox, not a real Slack: an emulated Slack workspace (alice, bob, carol, dave, erin;",
-    `#incidents #eng-prod #stakeholders), GitHub (${SANDBOX_REPOSITORY}, tag v1.2.3) and Linear (team ENG), with the bot`,
-    "wired to them. Type `/hotfix declare <what broke>` on the page as any of the people.",
+    `#incidents #eng-prod #stakeholders)${sandbox.github ? `, GitHub (${SANDBOX_REPOSITORY}, tag v1.2.3)` : ""}${
+      sandbox.linear ? " and Linear (team ENG)" : ""
+    }, with the bot wired to them. Type \`/hotfix declare <what broke>\` on the page as any of the people.`,
     ...sandbox.notes.map((n) => `Note: ${n}`),
     "",
     "To connect a real Slack, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode);",
