@@ -6,6 +6,7 @@ import { stringify } from "yaml";
 import { ConfigError, loadConfig } from "./config.js";
 import { humanDuration } from "./domain/duration.js";
 import { incidentLabel } from "./domain/names.js";
+import { OPEN_PHASES } from "./domain/phase.js";
 import { createLogger, toError } from "./logger.js";
 import { runServer } from "./main.js";
 import { DatabaseUnreachableError, openDatabase, resolveDatabaseUrl } from "./store/database.js";
@@ -74,7 +75,7 @@ const commands: Record<string, Command> = {
       const db = await openDatabase(config, logger);
       try {
         const incidents = await db.prisma.incident.findMany({
-          where: values.all ? {} : { phase: { notIn: ["resolved", "closed"] } },
+          where: values.all ? {} : { phase: { in: [...OPEN_PHASES] } },
           include: { steps: { where: { status: "failed" } } },
           orderBy: { declaredAt: "desc" },
         });
