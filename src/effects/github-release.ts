@@ -218,7 +218,7 @@ async function markReleased(
   const p = run.params;
   await ctx.prisma.$transaction(async (tx: Tx) => {
     const current = await lockIncident(tx, run.incident.id);
-    const from = current.phase as PhaseName;
+    const from: PhaseName = current.phase;
     const toDeploying = canMove(from, "deploying") && ["declared", "preparing", "fixing"].includes(from);
     await tx.incident.update({
       where: { id: run.incident.id },

@@ -105,7 +105,7 @@ export async function recordDeployment(
       skipDuplicates: true,
     });
     if (count === 0) return false;
-    const phase = current.phase as PhaseName;
+    const phase: PhaseName = current.phase;
     const data: {
       stagingDeployedAt?: Date;
       productionDeployedAt?: Date;
