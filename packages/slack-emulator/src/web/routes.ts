@@ -190,6 +190,10 @@ export async function handleWeb(deps: WebDeps, req: IncomingMessage, res: Server
     res.end(body);
     return true;
   }
+  if (path === "/favicon.ico") {
+    res.writeHead(204, SECURITY_HEADERS).end();
+    return true;
+  }
   if (!path.startsWith("/web/api/")) return false;
   const route = path.slice("/web/api/".length);
   try {

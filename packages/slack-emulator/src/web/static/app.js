@@ -691,7 +691,7 @@ document.addEventListener("click", async (event) => {
   const close = target.closest("[data-close]");
   if (close) {
     const form = close.closest("form[data-view-id]");
-    await act("close", { viewId: form.dataset.viewId });
+    await act("close", { viewId: form.dataset.viewId }, "Closed.");
     return;
   }
   const button = target.closest('button[data-kind="button"]');
