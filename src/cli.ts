@@ -37,7 +37,7 @@ const commands: Record<string, Command> = {
   sandbox: {
     summary: "the local sandbox: emulated Slack, GitHub and Linear, the bot wired to them, one page to use it",
     usage: "hotfix sandbox [--port N]",
-    help: "Starts the Slack, GitHub and Linear emulators, the bot wired to them (embedded Postgres under\n$HOTFIX_DATA_DIR/sandbox, fresh each start, unless DATABASE_URL is set) and prints the URL of the page\nthat shows the emulated workspace. --port (default $PORT or 3000) is the page's port. Ctrl-C stops it.",
+    help: "Starts the Slack, GitHub and Linear emulators, the bot wired to them (embedded Postgres under\n$HOTFIX_DATA_DIR/sandbox; with DATABASE_URL, a database <name>_sandbox beside it; fresh each start) and prints the URL of the page\nthat shows the emulated workspace. --port (default $PORT or 3000) is the page's port. Ctrl-C stops it.",
     run: (args) => runSandbox(args),
   },
   migrate: {

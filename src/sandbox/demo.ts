@@ -10,6 +10,7 @@ import path from "node:path";
 import type { EmulatedRepo } from "@hotfix/github-emulator";
 import type { JsonObject, SlackEmulator, StoredView } from "@hotfix/slack-emulator";
 import { createLogger } from "../logger.js";
+import { deployWebhook, fileBug, OutsideWorldError, pushFix } from "./outside-world.js";
 import { type Sandbox, startSandbox } from "./sandbox.js";
 import { blocksAsText, slackText } from "./transcript.js";
 
@@ -57,7 +58,7 @@ export interface DemoStep {
   run(run: DemoRun): Promise<void>;
 }
 
-class DemoError extends Error {}
+class DemoError extends OutsideWorldError {}
 
 async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -165,22 +166,9 @@ async function click(run: DemoRun, userId: string, message: { channel: string; t
   if (result.status !== 200) throw new DemoError(`clicking "${label}": the app answered HTTP ${result.status}`);
 }
 
-async function deployWebhook(run: DemoRun, environment: "staging" | "production") {
-  const { github } = run.sandbox;
-  if (!github || !run.repo) throw new DemoError("no GitHub emulator");
-  const { deploymentStatusEvent } = await import("@hotfix/github-emulator");
-  const payload = deploymentStatusEvent(run.repo, {
-    ref: `v${run.version}`,
-    environment,
-    creator: "sam-sre",
-    description: `hotfix v${run.version} to ${environment}`,
-  });
+async function deploy(run: DemoRun, environment: "staging" | "production") {
   run.print(`> GitHub sends a signed deployment_status webhook: v${run.version} deployed to ${environment} by sam-sre`);
-  const res = await github.sendWebhook("deployment_status", payload, {
-    url: `${run.sandbox.app.url}/webhooks/github`,
-    secret: run.sandbox.githubWebhookSecret,
-  });
-  if (res.status !== 200) throw new DemoError(`the ${environment} deploy webhook was answered ${res.status}: ${res.body}`);
+  await deployWebhook(run.sandbox, `v${run.version}`, environment);
 }
 
 async function incident(run: DemoRun) {
@@ -203,13 +191,9 @@ const fileTicket: DemoStep = {
   name: "erin files the bug in Linear",
   missing: (run) => (run.sandbox.linear ? undefined : "no Linear emulator (shared/specs not found)"),
   async run(run) {
-    const linear = run.sandbox.linear;
-    const team = linear?.seeded?.team;
-    if (!linear || !team) throw new DemoError("no Linear team");
-    const issue = linear.workspace.createIssue({ teamId: team.id, title: "Card fees rounded down for EU cards", priority: 1 });
-    const filed = linear.issue(issue.id);
-    run.ticketUrl = filed?.url ?? "";
-    run.print(`> erin files ${filed?.identifier} in Linear: "${issue.title}" (${run.ticketUrl})`);
+    const filed = fileBug(run.sandbox, "Card fees rounded down for EU cards");
+    run.ticketUrl = filed.url;
+    run.print(`> erin files ${filed.identifier} in Linear: "Card fees rounded down for EU cards" (${filed.url})`);
   },
 };
 
@@ -277,21 +261,12 @@ const branch: DemoStep = {
   },
 };
 
-const pushFix: DemoStep = {
+const fixPushed: DemoStep = {
   name: "the fix is pushed and CI passes",
   missing: (run) => (run.repo ? undefined : "no GitHub emulator"),
   async run(run) {
-    const repo = run.repo as EmulatedRepo;
-    const found = await incident(run);
-    const branchName = found.hotfixBranch ?? "";
-    run.fixSha = repo.commit({
-      branch: branchName,
-      author: "sam-sre",
-      message: "fix: round card fees half-up again",
-      files: { "src/money.ts": "export function roundHalfEven(value: number): number {\n  return Math.round(value);\n}\n" },
-    });
-    repo.addCheckRun(run.fixSha, { name: "build", conclusion: "success" });
-    repo.addCheckRun(run.fixSha, { name: "integration-tests", conclusion: "success" });
+    const branchName = (await incident(run)).hotfixBranch ?? "";
+    run.fixSha = pushFix(run.sandbox, branchName);
     run.print(`> sam-sre pushes the fix ${run.fixSha.slice(0, 7)} to ${branchName} on GitHub; build and integration-tests pass`);
   },
 };
@@ -320,7 +295,7 @@ const stagingDeploy: DemoStep = {
   name: "staging deploy (webhook)",
   missing: (run) => (run.repo ? undefined : "no GitHub emulator"),
   async run(run) {
-    await deployWebhook(run, "staging");
+    await deploy(run, "staging");
     await said(run, run.room, /to \*staging\*/);
   },
 };
@@ -329,7 +304,7 @@ const productionDeploy: DemoStep = {
   name: "production deploy (webhook)",
   missing: (run) => (run.repo ? undefined : "no GitHub emulator"),
   async run(run) {
-    await deployWebhook(run, "production");
+    await deploy(run, "production");
     await said(run, run.room, /to \*production\*/);
   },
 };
@@ -372,7 +347,7 @@ export const DEMO_STEPS: DemoStep[] = [
   warRoom,
   status,
   branch,
-  pushFix,
+  fixPushed,
   release,
   stagingDeploy,
   productionDeploy,
@@ -460,7 +435,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     print(`Transcript written to ${path.join(options.outDir, "transcript.txt")}`);
     if (run.postmortemPath) print(`Post-mortem written to ${run.postmortemPath}`);
   } catch (error) {
-    if (!(error instanceof DemoError)) throw error;
+    if (!(error instanceof OutsideWorldError)) throw error;
     print(`\nThe demo stopped: ${error.message}`);
     code = 1;
   } finally {

@@ -11,16 +11,19 @@ import { fileURLToPath } from "node:url";
 import type { GitHubEmulator } from "@hotfix/github-emulator";
 import type { LinearEmulator } from "@hotfix/linear-emulator";
 import type { PanelData, SlackEmulator } from "@hotfix/slack-emulator";
+import pg from "pg";
 import type { Logger } from "pino";
 import { type RunningApp, startHotfixCommander } from "../app.js";
 import { type Config, envSchema, loadPolicyFile, mergePolicy, parsePolicy } from "../config.js";
 import { runningPostmaster } from "../store/embedded.js";
+import { GITHUB_ACTIONS, githubAction, LINEAR_ACTIONS, linearAction, type OutsideWorld, SANDBOX_REPOSITORY } from "./outside-world.js";
+
+export { SANDBOX_REPOSITORY } from "./outside-world.js";
 
 /** The repository root, from this file's place (src/sandbox/). */
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MANIFEST = path.join(ROOT, "manifest.yml");
 
-export const SANDBOX_REPOSITORY = "acme/payments";
 export const SANDBOX_GITHUB_TOKEN = "ghp_sandbox_token";
 export const SANDBOX_LINEAR_KEY = "lin_api_sandbox";
 
@@ -52,6 +55,7 @@ export interface SandboxOptions {
   host?: string;
   /** Where the embedded Postgres lives (a `sandbox` folder under it, fresh each start). */
   dataDir: string;
+  /** A Postgres server to use instead: the sandbox makes its own `<name>_sandbox` database there, fresh each start. */
   databaseUrl?: string;
   /** Where ../shared/specs is (the GitHub and Linear emulators read their API descriptions there). */
   specsDir?: string;
@@ -115,6 +119,33 @@ function freshDataDir(dataDir: string): string {
   return dir;
 }
 
+/**
+ * With DATABASE_URL, the sandbox works in a database of its own beside that
+ * one (`<name>_sandbox`), dropped and made afresh at each start and dropped at
+ * the end: the emulators live in memory, so earlier incidents would point at
+ * channels and tags that no longer exist. The database DATABASE_URL names is
+ * never touched.
+ */
+async function freshDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = new URL(url);
+  const name = `${decodeURIComponent(base.pathname.slice(1)) || "postgres"}_sandbox`.slice(0, 63);
+  const quoted = `"${name.replaceAll('"', '""')}"`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`drop database if exists ${quoted} with (force)`);
+  await admin(`create database ${quoted}`);
+  const own = new URL(url);
+  own.pathname = `/${encodeURIComponent(name)}`;
+  return { url: own.toString(), drop: () => admin(`drop database if exists ${quoted} with (force)`) };
+}
+
 function githubPanel(github: GitHubEmulator): PanelData {
   const repo = github.repo(SANDBOX_REPOSITORY);
   const short = (sha: string) => sha.slice(0, 7);
@@ -148,6 +179,7 @@ function githubPanel(github: GitHubEmulator): PanelData {
     detail: `${short(d.sha)}${d.description ? ` · ${d.description}` : ""}`,
   }));
   return {
+    actions: GITHUB_ACTIONS,
     sections: [
       { title: "Branches", rows: branches },
       { title: "Tags", rows: tags },
@@ -170,7 +202,7 @@ function linearPanel(linear: LinearEmulator): PanelData {
       ...(state ? { badge: state } : {}),
     };
   });
-  return { sections: [{ title: "Issues (team ENG)", rows: issues }] };
+  return { actions: LINEAR_ACTIONS, sections: [{ title: "Issues (team ENG)", rows: issues }] };
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
@@ -213,6 +245,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       notes.push(`Linear emulator not started: its schema is not at ${linearSchema} (same remedy).`);
     }
 
+    const database = options.databaseUrl ? await freshDatabase(options.databaseUrl) : undefined;
+    if (database) started.push({ stop: () => database.drop() });
     const githubWebhookSecret = randomBytes(16).toString("hex");
     const policyRaw = mergePolicy(
       mergePolicy(SANDBOX_POLICY, options.policy ?? {}),
@@ -224,8 +258,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         SLACK_BOT_TOKEN: slack.botToken,
         SLACK_SIGNING_SECRET: slack.signingSecret,
         SLACK_API_URL: slack.apiUrl,
-        HOTFIX_DATA_DIR: options.databaseUrl ? path.resolve(options.dataDir, "sandbox") : freshDataDir(options.dataDir),
-        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+        HOTFIX_DATA_DIR: database ? path.resolve(options.dataDir, "sandbox") : freshDataDir(options.dataDir),
+        ...(database ? { DATABASE_URL: database.url } : {}),
         ...(github
           ? {
               GITHUB_TOKEN: SANDBOX_GITHUB_TOKEN,
@@ -250,8 +284,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     started.push({ stop: () => app.stop() });
     slack.setAppUrl(`${app.url}/slack/events`);
     slack.banner = `Local sandbox: an emulated ${emulated(github, linear)} on this machine. Nothing here reaches a real service.`;
-    if (github) slack.panels.set("github", { id: "github", title: `GitHub · ${SANDBOX_REPOSITORY}`, load: () => githubPanel(github) });
-    if (linear) slack.panels.set("linear", { id: "linear", title: "Linear · ENG", load: () => linearPanel(linear) });
+    const world: OutsideWorld = { app, github, linear, githubWebhookSecret };
+    if (github) {
+      slack.panels.set("github", {
+        id: "github",
+        title: `GitHub · ${SANDBOX_REPOSITORY}`,
+        load: () => githubPanel(github),
+        act: (action) => githubAction(world, action),
+      });
+    }
+    if (linear) {
+      slack.panels.set("linear", {
+        id: "linear",
+        title: "Linear · ENG",
+        load: () => linearPanel(linear),
+        act: (action) => linearAction(world, action),
+      });
+    }
     return { url: slack.url, slack, github, linear, app, githubWebhookSecret, notes, stop: stopAll };
   } catch (error) {
     await stopAll();

@@ -124,6 +124,11 @@ describe.skipIf(!hasChromium)(`the sandbox page in Chromium${hasChromium ? "" : 
     expect(kinds).toEqual(expect.arrayContaining(["slash_command", "view_submission", "block_actions"]));
     expect(sandbox.slack.deliveries().every((d) => d.status === 200)).toBe(true);
 
+    // The outside world from the side panels: a bug filed in Linear shows up in its panel.
+    await page.locator('[data-panel="linear"] [data-panel-action="file-bug"]').click();
+    await shows(page.locator("#status"), "Filed ENG-1");
+    await shows(page.locator('[data-panel="linear"]'), "ENG-1 Card fees rounded down");
+
     mkdirSync(shots, { recursive: true });
     await page.screenshot({ path: path.join(shots, "sandbox.png") });
   });

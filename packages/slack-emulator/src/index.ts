@@ -60,7 +60,7 @@ export type { AddChannelInput, AddMessageInput, AddUsergroupInput, AddUserInput 
 export { WorkspaceState } from "./state.js";
 export type * from "./types.js";
 export { SlackClientValidationError, type SubmitValues } from "./view-state.js";
-export type { PanelData, PanelRow, WebPanel } from "./web/routes.js";
+export type { PanelAction, PanelData, PanelRow, WebPanel } from "./web/routes.js";
 
 export interface SlackEmulatorOptions {
   /** 0 (default) picks a free port. */

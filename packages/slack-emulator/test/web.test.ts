@@ -217,6 +217,28 @@ describe("what a person does on the page reaches the app signed, as Slack sends 
     });
   });
 
+  it("a panel's button runs the registering side's action for that person; a refusal is shown", async () => {
+    const done: string[] = [];
+    slack.panels.set("ci", {
+      id: "ci",
+      title: "CI",
+      load: () => ({ sections: [], actions: [{ id: "deploy", label: "Deploy" }] }),
+      act: (action, user) => {
+        if (action !== "deploy") throw new Error(`No action ${action}.`);
+        done.push(`${action} by ${user}`);
+        return "Deployed.";
+      },
+    });
+    expect((await post("panel", { user: "U0DAVE", panel: "ci", action: "deploy" })).body).toEqual({ ok: true, message: "Deployed." });
+    expect((await post("panel", { user: "U0DAVE", panel: "ci", action: "explode" })).body).toEqual({
+      ok: false,
+      error: "No action explode.",
+    });
+    expect((await post("panel", { user: "U0DAVE", panel: "nope", action: "deploy" })).status).toBe(404);
+    expect(done).toEqual(["deploy by U0DAVE"]);
+    slack.panels.clear();
+  });
+
   it("opening the App Home sends app_home_opened for that person", async () => {
     expect((await post("home", { user: "U0CAROL" })).body).toEqual({ ok: true });
     expect(received.at(-1)).toMatchObject({ kind: "event_callback", body: { event: { type: "app_home_opened", user: "U0CAROL" } } });

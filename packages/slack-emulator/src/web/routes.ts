@@ -19,14 +19,24 @@ export interface PanelRow {
   badge?: string;
 }
 
+/** A button on a panel: something the outside world does (a push, a deploy), done by whoever registered the panel. */
+export interface PanelAction {
+  id: string;
+  label: string;
+  hint?: string;
+}
+
 export interface PanelData {
   sections: { title: string; rows: PanelRow[] }[];
+  actions?: PanelAction[];
 }
 
 export interface WebPanel {
   id: string;
   title: string;
   load(): PanelData | Promise<PanelData>;
+  /** Runs one of the panel's actions for a person; returns what to tell them. Throw to refuse (the message is shown). */
+  act?(actionId: string, userId: string): string | Promise<string>;
 }
 
 export interface WebDeps {
@@ -158,6 +168,15 @@ async function post(deps: WebDeps, route: string, body: Record<string, unknown>)
     case "close": {
       await deps.appClient.closeView({ viewId: text(body, "viewId"), userId: user });
       return { ok: true };
+    }
+    case "panel": {
+      const panel = deps.panels.get(text(body, "panel"));
+      if (!panel?.act) throw new WebError(404, `no panel ${String(body.panel)} with actions`);
+      try {
+        return { ok: true, message: await panel.act(text(body, "action"), user) };
+      } catch (error) {
+        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
     }
     case "home": {
       const result = await deps.appClient.event({ type: "app_home_opened", user, tab: "home" });

@@ -529,11 +529,23 @@ function renderModal(page, errors) {
   </form></div>`;
 }
 
+function panelActions(p) {
+  const actions = p.data?.actions ?? [];
+  return actions.length
+    ? `<div class="panel-actions">${actions
+        .map(
+          (a) =>
+            `<button type="button" class="btn" data-panel-id="${esc(p.id)}" data-panel-action="${esc(a.id)}"${a.hint ? ` title="${esc(a.hint)}"` : ""}>${esc(a.label)}</button>`,
+        )
+        .join("")}</div>`
+    : "";
+}
+
 function renderPanels(list) {
   $("panels").innerHTML = list
     .map(
       (p) =>
-        `<section class="panel" data-panel="${esc(p.id)}"><h2>${esc(p.title)}</h2>${
+        `<section class="panel" data-panel="${esc(p.id)}"><h2>${esc(p.title)}</h2>${panelActions(p)}${
           p.error
             ? `<p class="error">${esc(p.error)}</p>`
             : p.data.sections
@@ -692,6 +704,15 @@ document.addEventListener("click", async (event) => {
   if (close) {
     const form = close.closest("form[data-view-id]");
     await act("close", { viewId: form.dataset.viewId }, "Closed.");
+    return;
+  }
+  const panelButton = target.closest("[data-panel-action]");
+  if (panelButton && !panelButton.disabled) {
+    panelButton.disabled = true;
+    const result = await act("panel", { panel: panelButton.dataset.panelId, action: panelButton.dataset.panelAction });
+    if (result.ok) say(result.message, false);
+    ui.panelsText = "";
+    await refreshPanels().catch(() => undefined);
     return;
   }
   const button = target.closest('button[data-kind="button"]');
