@@ -9,7 +9,11 @@ export async function findIncidentByChannel(db: Db | Tx, channelId: string): Pro
   return db.incident.findUnique({ where: { warRoomChannelId: channelId }, include: { roles: true } });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function findIncident(db: Db | Tx, id: string): Promise<IncidentWithRoles | null> {
+  // Ids come back from Slack (button values, form metadata): anything not a uuid is no incident, not a database error.
+  if (!UUID.test(id)) return null;
   return db.incident.findUnique({ where: { id }, include: { roles: true } });
 }
 

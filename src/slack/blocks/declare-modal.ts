@@ -1,7 +1,7 @@
 // The declare form (runbook 002, "Declare Incident"): what, how bad, who leads.
 import type { View } from "@slack/types";
 import type { Policy } from "../../config.js";
-import { TITLE_MAX } from "../../domain/declare-input.js";
+import { cleanText, TITLE_MAX } from "../../domain/declare-input.js";
 import { SEVERITIES } from "../../domain/severity.js";
 
 export const DECLARE_CALLBACK = "declare";
@@ -33,7 +33,8 @@ export function declareModal(options: { title?: string; declaredBy: string; poli
     return option(`${s}${p.sla ? ` — SLA ${p.sla}` : " — next release"}`, s, p.description);
   });
   const severityHelp = SEVERITIES.map((s) => `${s}: ${policy.severity[s].description}`).join("\n");
-  const title = options.title?.slice(0, TITLE_MAX);
+  // What was typed after `/hotfix declare`, cleaned the way the form will store it.
+  const title = cleanText(options.title)?.slice(0, TITLE_MAX);
   return {
     type: "modal",
     callback_id: DECLARE_CALLBACK,

@@ -37,9 +37,13 @@ export const roleVerb: Verb = {
     const role = ROLE_NAMES[args[0]?.toLowerCase() ?? ""];
     const user = parseUserMention(args[1]);
     if (!role || !user) return reply("Usage: `/hotfix role commander|comms|release-captain @user`");
-    const check = await checkHuman(ctx.slack, user);
-    if (!check.ok) return reply(`:no_entry: <@${user}> cannot take a role: ${check.reason}.`);
-    await assignRole(ctx, incident, role, user, command.user_id);
+    // Who may assign is checked first (a stranger learns nothing about the person); then that the person can hold a role.
+    await assignRole(ctx, incident, role, user, command.user_id, {
+      checkAssignee: async () => {
+        const check = await checkHuman(ctx.slack, user);
+        return check.ok ? undefined : `<@${user}> cannot take a role: ${check.reason}.`;
+      },
+    });
     await reply(`<@${user}> is now ${args[0]?.toLowerCase()} for this incident.`);
   }),
 };
@@ -52,7 +56,6 @@ export const updateVerb: Verb = {
   run: inWarRoom(async ({ rest, reply, ctx, command }, incident) => {
     const text = rest.trim();
     if (!text) return reply("Usage: `/hotfix update <what changed, what is next>`");
-    if (text.length > 3000) return reply(`Keep updates under 3000 characters (this one is ${text.length}).`);
     await postUpdate(ctx, incident, text, command.user_id);
     await reply("Update posted and recorded.");
   }),
@@ -78,6 +81,6 @@ export const resolveVerb: Verb = {
   where: "war room",
   run: inWarRoom(async ({ rest, reply, ctx, command }, incident) => {
     await movePhase(ctx, incident, "resolved", command.user_id, rest || undefined);
-    await reply("Resolved. SLA reminders are off; the post-mortem is due within 24 h.");
+    await reply(`Resolved. SLA reminders are off; the post-mortem is due within ${ctx.config.policy.postmortem.due.text} (\`/hotfix postmortem\`).`);
   }),
 };

@@ -4,6 +4,7 @@ import { findIncidentByChannel, type IncidentWithRoles, openWarRooms } from "../
 import { RefusedError } from "../../workflows/refused.js";
 import { escapeMrkdwn } from "../blocks/escape.js";
 import { refusalText } from "../blocks/refusals.js";
+import { visibleIncidents } from "../visible-incidents.js";
 import type { Verb, VerbInvocation } from "./registry.js";
 
 export type WarRoomHandler = (invocation: VerbInvocation, incident: IncidentWithRoles) => Promise<void>;
@@ -13,7 +14,10 @@ export function inWarRoom(handler: WarRoomHandler): Verb["run"] {
   return async (invocation) => {
     const incident = await findIncidentByChannel(invocation.ctx.prisma, invocation.command.channel_id);
     if (!incident) {
-      const open = await openWarRooms(invocation.ctx.prisma, 5);
+      // Private war rooms are named to their members only.
+      const open = (
+        await visibleIncidents(invocation.ctx, invocation.client, invocation.command.user_id, await openWarRooms(invocation.ctx.prisma, 20))
+      ).slice(0, 5);
       const list = open
         .map((i) => `<#${i.warRoomChannelId}> (${incidentLabel(i.number)} ${i.severity}: ${escapeMrkdwn(i.title)})`)
         .join("\n");

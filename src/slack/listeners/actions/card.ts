@@ -4,7 +4,9 @@ import type { App, BlockButtonAction, ViewSubmitAction } from "@slack/bolt";
 import { findIncident, statusFacts } from "../../../store/incidents.js";
 import type { WorkflowContext } from "../../../workflows/context.js";
 import { postUpdate } from "../../../workflows/incident-updates.js";
+import { RefusedError } from "../../../workflows/refused.js";
 import { CARD_STATUS, CARD_UPDATE, UPDATE_FORM, updateModal } from "../../blocks/incident-card.js";
+import { refusalText } from "../../blocks/refusals.js";
 import { statusText } from "../../blocks/status.js";
 
 export function registerCardActions(app: App, ctx: WorkflowContext): void {
@@ -28,7 +30,14 @@ export function registerCardActions(app: App, ctx: WorkflowContext): void {
     if (!text) return ack({ response_action: "errors", errors: { text: "Write the update first." } });
     const incident = await findIncident(ctx.prisma, view.private_metadata);
     if (!incident) return ack({ response_action: "errors", errors: { text: "This incident no longer exists." } });
-    await postUpdate(ctx, incident, text, body.user.id);
+    try {
+      // The view id is the same on a replay or a double-click of Post: the update is posted once.
+      await postUpdate(ctx, incident, text, body.user.id, `view:${view.id}`);
+    } catch (error) {
+      // Permission is checked again here, on the submission, not only when the form opened.
+      if (error instanceof RefusedError) return ack({ response_action: "errors", errors: { text: refusalText(error).slice(0, 300) } });
+      throw error;
+    }
     await ack();
   });
 }
