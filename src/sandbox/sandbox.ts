@@ -74,6 +74,9 @@ export interface Sandbox {
   app: RunningApp;
   /** Signs the GitHub webhooks the sandbox sends to the bot. */
   githubWebhookSecret: string;
+  /** Bearer token of the bot's alert webhooks (ALERTS_TOKEN) and of its HTTP exports (EXPORT_TOKEN). */
+  alertsToken: string;
+  exportToken: string;
   /** Why an emulator is missing, if one is. */
   notes: string[];
   stop(): Promise<void>;
@@ -248,6 +251,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const database = options.databaseUrl ? await freshDatabase(options.databaseUrl) : undefined;
     if (database) started.push({ stop: () => database.drop() });
     const githubWebhookSecret = randomBytes(16).toString("hex");
+    const alertsToken = randomBytes(16).toString("hex");
+    const exportToken = randomBytes(16).toString("hex");
     const policyRaw = mergePolicy(
       mergePolicy(SANDBOX_POLICY, options.policy ?? {}),
       options.policyFile ? loadPolicyFile(options.policyFile) : {},
@@ -269,6 +274,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
             }
           : {}),
         ...(linear ? { LINEAR_API_KEY: SANDBOX_LINEAR_KEY, LINEAR_API_URL: linear.url } : {}),
+        ALERTS_TOKEN: alertsToken,
+        SENTRY_CLIENT_SECRET: randomBytes(16).toString("hex"),
+        EXPORT_TOKEN: exportToken,
       }),
       policy: parsePolicy(policyRaw, options.policyFile ?? "sandbox policy"),
       policySource: options.policyFile ? `sandbox policy + ${options.policyFile}` : "sandbox policy",
@@ -301,7 +309,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         act: (action) => linearAction(world, action),
       });
     }
-    return { url: slack.url, slack, github, linear, app, githubWebhookSecret, notes, stop: stopAll };
+    return { url: slack.url, slack, github, linear, app, githubWebhookSecret, alertsToken, exportToken, notes, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
