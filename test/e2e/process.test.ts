@@ -170,6 +170,17 @@ describe("hotfix demo", () => {
       expect(out).toMatch(/the bot opens the war room #hotfix-\d{8}-card-payments-failing/);
       expect(out).toContain("bob types in #hotfix-");
       expect(out).toMatch(/#incidents\n {2}hotfix: :warning: HOTFIX INCIDENT/);
+      // The release lane, start to end: branch, release, both deploy webhooks, the stability window, completion.
+      for (const step of [
+        "Hotfix branch `release/hotfix-eng-1`",
+        "v1.2.4 released",
+        "to *staging*",
+        "to *production*",
+        "stability window",
+        "complete*",
+      ])
+        expect(out).toContain(step);
+      expect(out).not.toContain("skipped");
       expect(out).toContain("== What each channel saw");
       expect(readFileSync(path.join(outDir, "transcript.txt"), "utf8")).toContain("#eng-prod");
     } finally {
