@@ -3,12 +3,14 @@
 // response_url call) and response_url afterwards.
 import type { App, RespondArguments, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
+import { cleanNote } from "../../../domain/declare-input.js";
 import type { WorkflowContext } from "../../../workflows/context.js";
 import { helpMessage } from "../../blocks/help.js";
 import { closestVerb, type Verb } from "../../verbs/registry.js";
 
 export function splitArgs(text: string): { verb: string; args: string[]; rest: string } {
-  const trimmed = text.trim();
+  // Once, for every verb: NUL (Postgres refuses it in text), other controls and bidi overrides never get further.
+  const trimmed = cleanNote(text);
   const match = /^(\S+)\s*([\s\S]*)$/.exec(trimmed);
   if (!match) return { verb: "", args: [], rest: "" };
   const rest = match[2] ?? "";
