@@ -81,6 +81,8 @@ export const resolveVerb: Verb = {
   where: "war room",
   run: inWarRoom(async ({ rest, reply, ctx, command }, incident) => {
     await movePhase(ctx, incident, "resolved", command.user_id, rest || undefined);
-    await reply(`Resolved. SLA reminders are off; the post-mortem is due within ${ctx.config.policy.postmortem.due.text} (\`/hotfix postmortem\`).`);
+    await reply(
+      `Resolved. SLA reminders are off; the post-mortem is due within ${ctx.config.policy.postmortem.due.text} (\`/hotfix postmortem\`).`,
+    );
   }),
 };
