@@ -9,7 +9,9 @@ import { GITHUB_COMPLETE_STEPS } from "./effects/github-complete.js";
 import { GITHUB_RELEASE_STEPS } from "./effects/github-release.js";
 import { GITHUB_ROLLBACK_STEPS } from "./effects/github-rollback.js";
 import { GITHUB_TAG_STEPS } from "./effects/github-tag.js";
+import { POSTMORTEM_STEPS } from "./effects/postmortem.js";
 import { reportFailedStep, WAR_ROOM_STEPS } from "./effects/war-room.js";
+import { exportRoutes } from "./http/exports.js";
 import { githubWebhookRoutes } from "./http/github-webhook.js";
 import { healthRoutes } from "./http/health.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
@@ -22,6 +24,7 @@ import { createSlackApp } from "./slack/app.js";
 import { registerListeners } from "./slack/listeners/index.js";
 import { type Database, openDatabase } from "./store/database.js";
 import { stabilityTimer } from "./workflows/deploy.js";
+import { postmortemDueTimer } from "./workflows/postmortem.js";
 import { slaTimer } from "./workflows/sla.js";
 
 /**
@@ -37,6 +40,7 @@ export function effectRegistry(): EffectRegistry {
       ...GITHUB_RELEASE_STEPS,
       ...GITHUB_ROLLBACK_STEPS,
       ...GITHUB_COMPLETE_STEPS,
+      ...POSTMORTEM_STEPS,
     ],
     reportFailure: reportFailedStep,
   };
@@ -44,7 +48,7 @@ export function effectRegistry(): EffectRegistry {
 
 /** The durable timers; a new timer (UAT due, waiver expiry ...) is added here. */
 export function timers(): TimerDefinition[] {
-  return [slaTimer, stabilityTimer];
+  return [slaTimer, stabilityTimer, postmortemDueTimer];
 }
 
 export interface StartOptions {
@@ -105,6 +109,7 @@ export async function startHotfixCommander(config: Config, options: StartOptions
   const routes: Route[] = [...healthRoutes(database.prisma, metrics, logger), ...githubWebhookRoutes(ctx)];
   const http = createHttpServer({
     routes,
+    prefixRoutes: exportRoutes(ctx),
     metrics,
     logger,
     ...(slack.requestListener ? { slackListener: slack.requestListener, slackSigningSecret: config.env.SLACK_SIGNING_SECRET ?? "" } : {}),

@@ -4,6 +4,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError, loadConfig } from "./config.js";
+import { postmortemCommand, statusReportCommand } from "./cli-records.js";
 import { humanDuration } from "./domain/duration.js";
 import { incidentLabel } from "./domain/names.js";
 import { OPEN_PHASES } from "./domain/phase.js";
@@ -65,15 +66,25 @@ const commands: Record<string, Command> = {
     },
   },
   status: {
-    summary: "list open incidents: phase, SLA left, war room, failed steps",
-    usage: "hotfix status [--all]",
-    help: "Lists the open incidents (--all: every incident) from the database the bot uses.",
+    summary: "list open incidents: phase, SLA left, war room, failed steps; with an incident, runbook 001's outstanding items",
+    usage: "hotfix status [<incident>] [--json] [--all]",
+    help: "Lists the open incidents (--all: every incident) from the database the bot uses.\nWith an incident (HF-12, 12 or its id): runbook 001's outstanding-items report, each item done (who, when) or\noutstanding; --json prints it as hotfix-status.json. Exit 66 when there is no such incident.",
     async run(args) {
-      const { values } = parseArgs({ args, options: { all: { type: "boolean" } } });
+      const { values, positionals } = parseArgs({
+        args,
+        options: { all: { type: "boolean" }, json: { type: "boolean" } },
+        allowPositionals: true,
+      });
       const config = loadConfig(process.env, "cli");
       const logger = createLogger({ level: "warn", format: "pretty" });
       const db = await openDatabase(config, logger);
       try {
+        if (positionals[0])
+          return await statusReportCommand(
+            db.prisma,
+            { out, err, stdout: process.stdout },
+            { incident: positionals[0], json: values.json === true },
+          );
         const incidents = await db.prisma.incident.findMany({
           where: values.all ? {} : { phase: { in: [...OPEN_PHASES] } },
           include: { steps: { where: { status: "failed" } } },
@@ -93,6 +104,25 @@ const commands: Record<string, Command> = {
           for (const step of i.steps) out(`    failed step ${step.key}: ${step.lastError}`);
         }
         return 0;
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  postmortem: {
+    summary: "write an incident's post-mortem (Markdown or JSON) from its curated timeline",
+    usage: "hotfix postmortem <incident> [--format md|json] [--out FILE] [--zone Europe/Paris]",
+    help: "Renders the post-mortem of the incident (HF-12, 12 or its id) from the database the bot uses, streamed, to\nstdout or --out FILE (written whole or not at all). --zone adds the reader's zone to the UTC times (Markdown).\nExit 64 on bad usage, 66 when there is no such incident.",
+    async run(args) {
+      const { values, positionals } = parseArgs({
+        args,
+        options: { format: { type: "string" }, out: { type: "string" }, zone: { type: "string" } },
+        allowPositionals: true,
+      });
+      const config = loadConfig(process.env, "cli");
+      const db = await openDatabase(config, createLogger({ level: "warn", format: "pretty" }));
+      try {
+        return await postmortemCommand(db.prisma, { out, err, stdout: process.stdout }, { incident: positionals[0], ...values });
       } finally {
         await db.close();
       }

@@ -72,6 +72,13 @@ export const TIMELINE_KINDS = [
   "postmortem_due",
   "postmortem_exported",
   "postmortem_reminder",
+  // runbook 001's outstanding items that no lane writes yet (the status report ticks them)
+  "guardrails_tuned",
+  "uat_scheduled",
+  "legacy_branches_retired",
+  "docs_updated",
+  // curated timeline: an event added afterwards at a past time
+  "event_added",
 ] as const;
 
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];

@@ -12,6 +12,7 @@ import { announcement, incidentCard, plainIncidentTitle } from "../slack/blocks/
 import { failureMessage, renderMessage } from "../slack/blocks/messages.js";
 import type { IncidentWithRoles } from "../store/incidents.js";
 import { recordEvent } from "../store/timeline.js";
+import { markersOf } from "../store/timeline-edits.js";
 import { defineStep, type OutboxRow } from "./define.js";
 import { type MessageInput, messageSchema } from "./messages.js";
 import { postOnce, warRoomOf } from "./support.js";
@@ -145,7 +146,8 @@ const postCard = defineStep({
   dependsOn: afterChannel,
   async run(ctx, run) {
     const channel = warRoomOf(run);
-    const ts = await postOnce(ctx, run, incidentCard(run.incident, ctx.config.policy, ctx.now()), { channel });
+    const card = incidentCard(run.incident, ctx.config.policy, ctx.now(), await markersOf(ctx.prisma, run.incident));
+    const ts = await postOnce(ctx, run, card, { channel });
     await ctx.prisma.incident.update({ where: { id: run.incident.id }, data: { cardTs: ts } });
     try {
       await ctx.slack.pins.add({ channel, timestamp: ts });

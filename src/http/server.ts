@@ -23,6 +23,14 @@ export interface Route {
   handler: RouteHandler;
 }
 
+/** A route for every path under `prefix` (e.g. /incidents/<id>/...); `label` names it in metrics (never the raw path). */
+export interface PrefixRoute {
+  method: "GET" | "POST";
+  prefix: string;
+  label: string;
+  handler: RouteHandler;
+}
+
 export interface HttpServer {
   server: Server;
   listen(port: number, host?: string): Promise<string>;
@@ -43,6 +51,7 @@ export function sendText(res: ServerResponse, status: number, text: string, cont
 
 export interface HttpServerOptions {
   routes: Route[];
+  prefixRoutes?: PrefixRoute[];
   /** Bolt's request listener for POST /slack/events (HTTP mode only). */
   slackListener?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Checked here on the raw bytes before Bolt (or a metric) sees the body. Required with slackListener. */
@@ -77,6 +86,9 @@ function mayBeSslCheck(req: IncomingMessage): boolean {
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { metrics, logger } = options;
   const routes = new Map(options.routes.map((r) => [`${r.method} ${r.path}`, r]));
+  const prefixRoutes = options.prefixRoutes ?? [];
+  const prefixRouteOf = (method: string | undefined, path: string) =>
+    prefixRoutes.find((r) => r.method === method && path.startsWith(r.prefix) && path.length > r.prefix.length);
   let inFlight = 0;
   let closing = false;
   const idleWaiters: Array<() => void> = [];
@@ -128,7 +140,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     res.once("close", () => {
       inFlight--;
       metrics.httpRequests.inc({
-        route: routes.has(`${req.method} ${path}`) || path === "/slack/events" ? path : "other",
+        route: routes.has(`${req.method} ${path}`) || path === "/slack/events" ? path : (prefixRouteOf(req.method, path)?.label ?? "other"),
         method: METHODS.has(req.method ?? "") ? (req.method as string) : "other",
         status: String(res.statusCode),
       });
@@ -140,7 +152,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
     const run = async () => {
       if (path === "/slack/events" && req.method === "POST") return handleSlack(req, res, started);
-      const route = routes.get(`${req.method} ${path}`);
+      const route = routes.get(`${req.method} ${path}`) ?? prefixRouteOf(req.method, path);
       if (!route) {
         const known = [...routes.values()].some((r) => r.path === path) || path === "/slack/events";
         return sendText(res, known ? 405 : 404, known ? "method not allowed\n" : "not found\n");

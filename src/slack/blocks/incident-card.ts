@@ -5,6 +5,7 @@ import { humanDuration } from "../../domain/duration.js";
 import { type Incident, roleHolder } from "../../domain/incident.js";
 import { incidentLabel } from "../../domain/names.js";
 import type { Policy } from "../../domain/policy.js";
+import type { Markers } from "../../domain/postmortem.js";
 import {
   type Block,
   channelMention,
@@ -19,6 +20,7 @@ import {
   userMention,
 } from "./block-kit.js";
 import { escapeMrkdwn, link, plainText } from "./escape.js";
+import { CARD_TIMELINE, markersBlock } from "./timeline.js";
 
 export const CARD_STATUS = "card_status";
 export const CARD_UPDATE = "card_update";
@@ -78,7 +80,8 @@ export function incidentTitle(incident: Incident): string {
   return `${incidentLabel(incident.number)} ${incident.severity}: ${escapeMrkdwn(incident.title)}`;
 }
 
-export function incidentCard(incident: Incident, policy: Policy, now: Date): { text: string; blocks: Block[] } {
+/** `markers`: the timeline's key moments (issue 11), shown under the fields when known. */
+export function incidentCard(incident: Incident, policy: Policy, now: Date, markers?: Markers): { text: string; blocks: Block[] } {
   const fields = [
     mrkdwn(
       `*Severity*\n${severityEmoji(incident.severity)} ${incident.severity}${incident.severityOverride ? " (declared as hotfix by override)" : ""}`,
@@ -108,6 +111,7 @@ export function incidentCard(incident: Incident, policy: Policy, now: Date): { t
   ];
   if (impact.length) blocks.push(section(impact.join("\n")));
   if (links.length) blocks.push(context(links.join("  ·  ")));
+  if (markers) blocks.push(markersBlock(markers));
   blocks.push(divider());
   // One tap instead of remembering a verb: what people do most from the card.
   blocks.push({
@@ -116,6 +120,7 @@ export function incidentCard(incident: Incident, policy: Policy, now: Date): { t
     elements: [
       { type: "button", action_id: CARD_STATUS, text: plain("Status"), value: incident.id },
       { type: "button", action_id: CARD_UPDATE, text: plain("Post an update"), value: incident.id, style: "primary" },
+      { type: "button", action_id: CARD_TIMELINE, text: plain("Timeline"), value: incident.id },
     ],
   });
   blocks.push(context(`\`/hotfix status\` · \`/hotfix update <text>\` · \`/hotfix role comms @someone\` · \`/hotfix help\``));

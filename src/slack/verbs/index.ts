@@ -5,12 +5,14 @@ import { declareVerb } from "./declare.js";
 import { deployedVerb } from "./deployed.js";
 import { helpVerb } from "./help.js";
 import { phaseVerb, resolveVerb, roleVerb, severityVerb, updateVerb } from "./incident-verbs.js";
+import { postmortemVerb } from "./postmortem.js";
 import type { Verb } from "./registry.js";
 import { releaseVerb } from "./release.js";
 import { retryVerb } from "./retry.js";
 import { rollbackVerb } from "./rollback.js";
 import { statusVerb } from "./status.js";
 import { tagVerb } from "./tag.js";
+import { timelineVerb } from "./timeline.js";
 
 export function allVerbs(): Verb[] {
   const verbs: Verb[] = [];
@@ -23,6 +25,9 @@ export function allVerbs(): Verb[] {
     phaseVerb,
     resolveVerb,
     retryVerb,
+    // The record: curated timeline and post-mortem.
+    timelineVerb,
+    postmortemVerb,
     // The release lane (GitHub).
     branchVerb,
     tagVerb,

@@ -2,8 +2,10 @@ import type { App } from "@slack/bolt";
 import type { WorkflowContext } from "../../../workflows/context.js";
 import { registerCardActions } from "./card.js";
 import { registerReleaseLaneActions } from "./release-lane.js";
+import { registerTimelineActions } from "./timeline.js";
 
 export function registerActions(app: App, ctx: WorkflowContext): void {
   registerCardActions(app, ctx);
   registerReleaseLaneActions(app, ctx);
+  registerTimelineActions(app, ctx);
 }
