@@ -19,6 +19,7 @@ import { applyMigrations } from "../src/store/migrate.js";
 import { createPrisma } from "../src/store/prisma.js";
 import type { WorkflowContext } from "../src/workflows/context.js";
 import { declareIncident } from "../src/workflows/declare.js";
+import { benchPostmortemExport } from "./postmortem.js";
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -149,6 +150,8 @@ async function main() {
     await jobs.boss.stop({ graceful: false, close: true });
     await prisma.$disconnect();
     await benchAcks(dbUrl);
+    // Issue 11: the 100 000-event post-mortem export (time, peak and live memory).
+    await benchPostmortemExport(dbUrl);
   } finally {
     await admin.query(`drop database if exists "${name}" with (force)`);
     await admin.end();

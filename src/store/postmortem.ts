@@ -64,7 +64,7 @@ export async function* timelineStream(
   db: Db,
   incidentId: string,
   curations: ReadonlyMap<string, EventCuration>,
-  pageSize = 2_000,
+  pageSize = 5_000,
 ): AsyncGenerator<PostmortemEvent> {
   const retimedIds = [...curations.values()].filter((c) => c.occurredAt && !c.hidden).map((c) => BigInt(c.eventId));
   const retimed = (
@@ -74,32 +74,45 @@ export async function* timelineStream(
     .map((e) => ({ ...e, occurredAt: curations.get(e.id)?.occurredAt ?? e.occurredAt }))
     .sort(compareEvents);
   const skip = new Set(retimedIds.map(String));
-  let cursor: { occurredAt: Date; recordedAt: Date; id: bigint } | null = null;
-  let next = 0;
-  for (;;) {
-    // Row comparison on the index's columns: each page starts where the last ended, whatever the page number.
-    const page: EventRow[] = cursor
-      ? await db.$queryRaw<EventRow[]>`
+  // Row comparison on the index's columns: each page starts where the last ended, whatever the page number.
+  const fetchPage = (cursor: { occurredAt: Date; recordedAt: Date; id: bigint } | null): Promise<EventRow[]> =>
+    cursor
+      ? db.$queryRaw<EventRow[]>`
           select id, kind, "occurredAt", "recordedAt", summary, actor, data from "TimelineEvent"
           where "incidentId" = ${incidentId}::uuid
             and ("occurredAt", "recordedAt", id) > (${cursor.occurredAt}, ${cursor.recordedAt}, ${cursor.id})
           order by "occurredAt", "recordedAt", id limit ${pageSize}`
-      : await db.$queryRaw<EventRow[]>`
+      : db.$queryRaw<EventRow[]>`
           select id, kind, "occurredAt", "recordedAt", summary, actor, data from "TimelineEvent"
           where "incidentId" = ${incidentId}::uuid
           order by "occurredAt", "recordedAt", id limit ${pageSize}`;
-    for (const row of page) {
-      if (skip.has(String(row.id))) continue;
-      const event = toEvent(row);
-      // The retimed events that belong before this one come first; the curated view keeps the order total.
-      while (next < retimed.length && compareEvents(retimed[next] as PostmortemEvent, event) < 0) yield retimed[next++] as PostmortemEvent;
-      yield event;
-    }
-    const last = page.at(-1);
-    if (!last || page.length < pageSize) break;
-    cursor = { occurredAt: last.occurredAt, recordedAt: last.recordedAt, id: last.id };
+  let next = 0;
+  let pending: Promise<EventRow[]> | null = fetchPage(null);
+  try {
+    yield* pages();
+  } finally {
+    // A reader that stopped early (client gone) leaves a read in flight: let it end quietly.
+    pending?.catch(() => undefined);
   }
   while (next < retimed.length) yield retimed[next++] as PostmortemEvent;
+
+  async function* pages(): AsyncGenerator<PostmortemEvent> {
+    while (pending) {
+      const page: EventRow[] = await pending;
+      const last = page.at(-1);
+      // The next page is read while this one is rendered: the database and the renderer overlap (two pages in memory at most).
+      pending =
+        last && page.length === pageSize ? fetchPage({ occurredAt: last.occurredAt, recordedAt: last.recordedAt, id: last.id }) : null;
+      for (const row of page) {
+        if (skip.has(String(row.id))) continue;
+        const event = toEvent(row);
+        // The retimed events that belong before this one come first; the curated view keeps the order total.
+        while (next < retimed.length && compareEvents(retimed[next] as PostmortemEvent, event) < 0)
+          yield retimed[next++] as PostmortemEvent;
+        yield event;
+      }
+    }
+  }
 }
 
 /**
