@@ -45,8 +45,11 @@ const BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
  * white space made one space. Removing rather than refusing: a title pasted
  * from a terminal or a right-to-left ticket still declares the incident.
  */
+/** Half of a surrogate pair on its own: not Unicode, and Postgres refuses it in JSON. Shown as U+FFFD instead. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 export function cleanText(text: string | null | undefined): string | undefined {
-  const trimmed = text?.replace(CONTROLS, " ").replace(BIDI, "").replace(/\s+/g, " ").trim();
+  const trimmed = text?.replace(LONE_SURROGATE, "\uFFFD").replace(CONTROLS, " ").replace(BIDI, "").replace(/\s+/g, " ").trim();
   return trimmed ? trimmed : undefined;
 }
 const clean = cleanText;
@@ -57,7 +60,7 @@ const NOTE_CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
 
 /** Several lines as stored (updates, notes): controls other than newline and tab, and bidi overrides, removed. */
 export function cleanNote(text: string | null | undefined): string {
-  return (text ?? "").replace(NOTE_CONTROLS, "").replace(BIDI, "").trim();
+  return (text ?? "").replace(LONE_SURROGATE, "\uFFFD").replace(NOTE_CONTROLS, "").replace(BIDI, "").trim();
 }
 
 export const URL_MAX = 2000;

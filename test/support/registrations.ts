@@ -39,6 +39,8 @@ export function registrations(): Registrations {
     view: (name: unknown) => found.views.push(id(name)),
     action: (name: unknown) => found.actions.push(id(name)),
     message: () => found.events.push("message"),
+    // Global middleware (input cleaning) is not a listener.
+    use: () => undefined,
   };
   registerListeners(app as unknown as App, fakeContext());
   return found;
