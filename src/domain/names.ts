@@ -85,12 +85,16 @@ export function warRoomName(template: string, vars: NameVariables): string {
   return sanitizeChannelName(fillTemplate(template, vars));
 }
 
-/** git check-ref-format, the parts a template can break. */
+/**
+ * git check-ref-format, the parts a template can break; and the characters
+ * git allows but Slack reads as markup (`<!channel>`, `<url|label>`, `&lt;`),
+ * so a ref the bot makes from typed text is safe in a link or a message.
+ */
 export function sanitizeRefName(raw: string): string {
   return (
     raw
       // biome-ignore lint/suspicious/noControlCharactersInRegex: git refuses control characters in ref names; that is the point.
-      .replace(/[\s~^:?*[\\\x00-\x1f\x7f]+/g, "-")
+      .replace(/[\s~^:?*[\\\x00-\x1f\x7f<>|&"'`]+/g, "-")
       .replace(/\.{2,}/g, ".")
       .replace(/@\{/g, "-")
       .replace(/\/{2,}/g, "/")

@@ -226,12 +226,13 @@ describe("a hostile title, impact and ticket link", () => {
   });
 
   it("deploy reasons and the completion messages show it escaped too", async () => {
-    // The branch, from the preview's button.
-    await hotfix(h, room, "branch", "U0BOB");
+    // The branch, named with markup (git allows < > | in a ref), from the preview's button.
+    await hotfix(h, room, "branch <!channel>|<@U0CAROL>", "U0BOB");
     const preview = await answer(h, room, "U0BOB", BRANCH_CREATE_ACTION);
     await h.slack.blockAction({ userId: "U0BOB", actionId: BRANCH_CREATE_ACTION, channelId: room, messageTs: preview.ts });
     await saidInRoom(h, room, "is protected");
     const branch = (await incidentNow(h, incidentId)).hotfixBranch ?? "";
+    expect(branch).not.toMatch(/[<>|]/);
     const fix = repo.commit({ branch, message: "fix: fees", files: { "src/money.ts": "export const fee = 1;\n" } });
     // Every check the policy or branch protection may require, green.
     for (const name of ["build", "test"]) repo.addCheckRun(fix, { name, conclusion: "success" });
