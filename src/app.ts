@@ -9,8 +9,11 @@ import { GITHUB_COMPLETE_STEPS } from "./effects/github-complete.js";
 import { GITHUB_RELEASE_STEPS } from "./effects/github-release.js";
 import { GITHUB_ROLLBACK_STEPS } from "./effects/github-rollback.js";
 import { GITHUB_TAG_STEPS } from "./effects/github-tag.js";
+import { GUARDRAIL_STEPS } from "./effects/guardrails.js";
 import { POSTMORTEM_STEPS } from "./effects/postmortem.js";
+import { WAIVER_STEPS } from "./effects/waivers.js";
 import { reportFailedStep, WAR_ROOM_STEPS } from "./effects/war-room.js";
+import { alertRoutes } from "./http/alerts.js";
 import { exportRoutes } from "./http/exports.js";
 import { githubWebhookRoutes } from "./http/github-webhook.js";
 import { healthRoutes } from "./http/health.js";
@@ -26,6 +29,7 @@ import { type Database, openDatabase } from "./store/database.js";
 import { stabilityTimer } from "./workflows/deploy.js";
 import { postmortemDueTimer } from "./workflows/postmortem.js";
 import { slaTimer } from "./workflows/sla.js";
+import { waiverExpiryTimer } from "./workflows/waivers.js";
 
 /**
  * The outbox's steps, every area's: the runner finds a step by its key's
@@ -40,6 +44,8 @@ export function effectRegistry(): EffectRegistry {
       ...GITHUB_RELEASE_STEPS,
       ...GITHUB_ROLLBACK_STEPS,
       ...GITHUB_COMPLETE_STEPS,
+      ...GUARDRAIL_STEPS,
+      ...WAIVER_STEPS,
       ...POSTMORTEM_STEPS,
     ],
     reportFailure: reportFailedStep,
@@ -48,7 +54,7 @@ export function effectRegistry(): EffectRegistry {
 
 /** The durable timers; a new timer (UAT due, waiver expiry ...) is added here. */
 export function timers(): TimerDefinition[] {
-  return [slaTimer, stabilityTimer, postmortemDueTimer];
+  return [slaTimer, stabilityTimer, postmortemDueTimer, waiverExpiryTimer];
 }
 
 export interface StartOptions {
@@ -106,7 +112,7 @@ export async function startHotfixCommander(config: Config, options: StartOptions
     defineJobs(jobs, ctx, effectRegistry(), timers(), {
       effectLeaseMs: options.effectLeaseMs ?? config.env.HOTFIX_EFFECT_LEASE_MS,
     });
-  const routes: Route[] = [...healthRoutes(database.prisma, metrics, logger), ...githubWebhookRoutes(ctx)];
+  const routes: Route[] = [...healthRoutes(database.prisma, metrics, logger), ...githubWebhookRoutes(ctx), ...alertRoutes(ctx)];
   const http = createHttpServer({
     routes,
     prefixRoutes: exportRoutes(ctx),

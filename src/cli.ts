@@ -3,8 +3,8 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { ConfigError, loadConfig } from "./config.js";
 import { postmortemCommand, statusReportCommand } from "./cli-records.js";
+import { ConfigError, loadConfig } from "./config.js";
 import { humanDuration } from "./domain/duration.js";
 import { incidentLabel } from "./domain/names.js";
 import { OPEN_PHASES } from "./domain/phase.js";
@@ -13,6 +13,7 @@ import { runServer } from "./main.js";
 import { DatabaseUnreachableError, openDatabase, resolveDatabaseUrl } from "./store/database.js";
 import { EmbeddedPostgresError } from "./store/embedded.js";
 import { applyMigrations, migrationStatus } from "./store/migrate.js";
+import { runWaiversCommand, WAIVERS_USAGE } from "./waivers-cli.js";
 
 interface Command {
   summary: string;
@@ -147,6 +148,12 @@ const commands: Record<string, Command> = {
         ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
       });
     },
+  },
+  waivers: {
+    summary: "runbook 004's waivers: `verify [--strict] [--json]`, `export [--out FILE]`, `import <file>`",
+    usage: WAIVERS_USAGE,
+    help: "verify checks every stored waiver as runbook 004's verify script does (expiry, approvers, limits) and exits 1 on\nan error (--strict: on a warning too; --json: the findings as JSON). export writes hotfix_waivers.json (stdout, or\n--out FILE). import reads one, storing the entries that keep the rules and refusing the others with reasons (exit 1).",
+    run: (args) => runWaiversCommand(args, { out, err }),
   },
   config: {
     summary: "`config check`: validate the environment and policy, print the effective policy",

@@ -5,7 +5,9 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { parseDuration, duration as toDuration } from "./domain/duration.js";
+import { guardrailsPolicySchema } from "./domain/guardrails.js";
 import type { Policy } from "./domain/policy.js";
+import { waiverRulesSchema } from "./domain/waivers.js";
 
 export type { Policy, SeverityName } from "./domain/policy.js";
 
@@ -16,7 +18,6 @@ const duration = z
     message: 'expected a duration such as "30m", "4h" or "7d"',
   })
   .transform(toDuration);
-const percent = z.string().regex(/^\d+(\.\d+)?%$/, 'expected a percentage such as "1%"');
 const channelName = z.string().regex(/^#?[a-z0-9_-]{1,80}$|^[CG][A-Z0-9]+$/, "expected a channel such as #eng-prod or a channel id");
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, "expected a Slack user id such as U012ABC");
 const usergroupId = z.string().regex(/^S[A-Z0-9]+$/, "expected a Slack user group id such as S012ABC");
@@ -60,16 +61,10 @@ export const policySchema = z.strictObject({
     checklist: z.array(z.string().min(1)),
   }),
   linear: z.strictObject({ team: z.string().min(1), project: z.string().min(1) }),
-  guardrails: z.strictObject({
-    errorRate: z.strictObject({ above: percent, for: duration }),
-    p95: z.strictObject({ aboveMs: z.number().positive(), windows: z.number().int().positive() }),
-    crashFree: z.strictObject({ below: percent, over: duration }),
-  }),
+  // Runbook 000's absolute thresholds and runbook 001's relative ones; null switches a threshold off.
+  guardrails: guardrailsPolicySchema,
   stability: z.strictObject({ window: duration }),
-  waivers: z.strictObject({
-    approvals: z.number().int().min(1),
-    maxDuration: z.record(z.string(), duration),
-  }),
+  waivers: waiverRulesSchema,
   postmortem: z.strictObject({ due: duration }),
 });
 
@@ -138,6 +133,8 @@ export const DEFAULT_POLICY_FILE: PolicyFile = {
     errorRate: { above: "1%", for: "5m" },
     p95: { aboveMs: 1200, windows: 3 },
     crashFree: { below: "98%", over: "30m" },
+    relative: { errors: "+25%", p95: "+20%", cpu: "+30%", memory: "+30%", for: "5m", baseline: "7d" },
+    maxSampleGap: "2m",
   },
   stability: { window: "24h" },
   waivers: {

@@ -172,6 +172,6 @@ export function waiverRulesFor(policy: Policy, hotfixTag: string, now: Date): Wa
     hotfixTag,
     approvalsRequired: waivers.approvals,
     now,
-    maxDurationMs: Object.fromEntries(Object.entries(waivers.maxDuration).map(([type, d]) => [type, d.ms])),
+    maxDurationMs: { ...waivers.maxDurationMs },
   };
 }

@@ -22,6 +22,7 @@ export type Action =
   | "release"
   | "rollback"
   | "complete"
+  | "tune_guardrails"
   | "request_waiver"
   | "approve_waiver"
   | "uat_feedback"
@@ -74,6 +75,7 @@ export const ACTION_WORDS: Record<Action, string> = {
   release: "release the hotfix: it tags and ships it",
   rollback: "roll back the release: it marks it pre-release and sends production back to the parent",
   complete: "complete the hotfix: it merges into the default branch and deletes the hotfix branch",
+  tune_guardrails: "tune the guardrails of this incident",
   request_waiver: "request a waiver",
   approve_waiver: "approve or deny a waiver",
   uat_feedback: "give UAT feedback",
@@ -90,7 +92,16 @@ const ANYONE: ReadonlySet<Action> = new Set([
   "export_postmortem",
 ]);
 const COMMAND: ReadonlySet<Action> = new Set(["change_severity", "change_phase", "resolve", "assign_role"]);
-const LANE: ReadonlySet<Action> = new Set(["branch", "tag", "record_deploy", "retry", "release", "rollback", "complete"]);
+const LANE: ReadonlySet<Action> = new Set([
+  "branch",
+  "tag",
+  "record_deploy",
+  "retry",
+  "release",
+  "rollback",
+  "complete",
+  "tune_guardrails",
+]);
 
 export function isMember(actor: Actor, people: People): boolean {
   if (people.users.includes(actor.userId)) return true;

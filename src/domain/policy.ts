@@ -2,6 +2,8 @@
 // validation and defaults (config.ts), with every duration already parsed.
 // Domain rules take this type; nothing below config.ts reads YAML or zod.
 import type { Duration } from "./duration.js";
+import type { GuardrailThresholds } from "./guardrails.js";
+import type { WaiverRules } from "./waivers.js";
 
 export type SeverityName = "P0" | "P1" | "P2";
 
@@ -38,12 +40,10 @@ export interface Policy {
   };
   uat: { deadline: Duration; stakeholders: { usergroups: string[]; users: string[] }; checklist: string[] };
   linear: { team: string; project: string };
-  guardrails: {
-    errorRate: { above: string; for: Duration };
-    p95: { aboveMs: number; windows: number };
-    crashFree: { below: string; over: Duration };
-  };
+  /** Runbook 000's absolute and runbook 001's relative thresholds (domain/guardrails.ts), tunable per incident. */
+  guardrails: GuardrailThresholds;
   stability: { window: Duration };
-  waivers: { approvals: number; maxDuration: Record<string, Duration> };
+  /** Runbook 004's waiver rules (domain/waivers.ts): approvals needed, longest life per type. */
+  waivers: WaiverRules;
   postmortem: { due: Duration };
 }

@@ -59,11 +59,15 @@ export const TIMELINE_KINDS = [
   // waivers
   "waiver_requested",
   "waiver_approved",
+  "waiver_activated",
+  "waiver_refused",
   "waiver_denied",
   "waiver_used",
   "waiver_expired",
   "waiver_revoked",
   // guardrails and alerts
+  "guardrails_tuned",
+  "stability_window_restarted",
   "guardrail_breached",
   "guardrail_recovered",
   "guardrail_acknowledged",

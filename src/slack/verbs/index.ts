@@ -3,6 +3,7 @@ import { branchVerb } from "./branch.js";
 import { completeVerb } from "./complete.js";
 import { declareVerb } from "./declare.js";
 import { deployedVerb } from "./deployed.js";
+import { guardrailsVerb } from "./guardrails.js";
 import { helpVerb } from "./help.js";
 import { phaseVerb, resolveVerb, roleVerb, severityVerb, updateVerb } from "./incident-verbs.js";
 import { postmortemVerb } from "./postmortem.js";
@@ -13,6 +14,7 @@ import { rollbackVerb } from "./rollback.js";
 import { statusVerb } from "./status.js";
 import { tagVerb } from "./tag.js";
 import { timelineVerb } from "./timeline.js";
+import { waiverVerb } from "./waiver.js";
 
 export function allVerbs(): Verb[] {
   const verbs: Verb[] = [];
@@ -35,6 +37,9 @@ export function allVerbs(): Verb[] {
     deployedVerb,
     rollbackVerb,
     completeVerb,
+    // Guardrails and waivers (runbooks 000 §2, 001 §2, 004).
+    guardrailsVerb,
+    waiverVerb,
     helpVerb(() => verbs),
   );
   return verbs;
