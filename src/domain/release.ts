@@ -142,6 +142,8 @@ export interface CompletionFacts {
   hotfixBranch: string | null;
   productionDeployedAt: Date | null;
   stabilityEndsAt: Date | null;
+  /** An active waiver of the "stability-window" gate for this release: the window does not hold completion. */
+  stabilityWaiver?: string | null;
   /** Status of each UAT session, newest first. Empty: UAT not required (until the UAT lane lands). */
   uatSessions: string[];
   openBlockers: number;
@@ -155,7 +157,7 @@ export function completionBlockers(facts: CompletionFacts, now: Date): string[] 
   if (facts.rolledBackAt) blockers.push("the release was rolled back; release a new fix first (`/hotfix release`)");
   if (!facts.hotfixBranch) blockers.push("there is no hotfix branch to merge back (`/hotfix branch`)");
   if (!facts.productionDeployedAt) blockers.push("nothing is deployed to production yet (`/hotfix deployed production`)");
-  else if (!facts.stabilityEndsAt || facts.stabilityEndsAt.getTime() > now.getTime()) {
+  else if (!facts.stabilityWaiver && (!facts.stabilityEndsAt || facts.stabilityEndsAt.getTime() > now.getTime())) {
     const left = facts.stabilityEndsAt ? humanDuration(facts.stabilityEndsAt.getTime() - now.getTime()) : "unknown";
     blockers.push(
       `the stability window is still running: ${left} left${facts.stabilityEndsAt ? ` (ends ${facts.stabilityEndsAt.toISOString()})` : ""}`,

@@ -14,6 +14,7 @@ import type { WorkflowContext } from "./context.js";
 import { githubOrRefuse } from "./lane-support.js";
 import { requirePermission } from "./permissions.js";
 import { RefusedError } from "./refused.js";
+import { stabilityWaiverFor, withStabilityWaiver } from "./waivers.js";
 
 /** What completion is decided on, read from the database (the UAT lane and guardrails fill those tables). */
 async function completionFacts(db: Db | Tx, incident: IncidentWithRoles) {
@@ -41,7 +42,7 @@ async function completionFacts(db: Db | Tx, incident: IncidentWithRoles) {
 
 async function guardCompletion(ctx: WorkflowContext, db: Db | Tx, incident: IncidentWithRoles) {
   const facts = await completionFacts(db, incident);
-  const refusal = completionRefusal(incident, facts, ctx.now());
+  const refusal = completionRefusal(incident, withStabilityWaiver(facts, await stabilityWaiverFor(ctx, db, incident)), ctx.now());
   if (refusal) throw new RefusedError(refusal);
   return facts;
 }

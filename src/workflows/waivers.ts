@@ -17,6 +17,7 @@
 import { z } from "zod";
 import { durationMs } from "../domain/policy-values.js";
 import {
+  covers,
   createWaiver,
   decideWaiver,
   effectiveStatus,
@@ -34,7 +35,7 @@ import { waiverEffects } from "../effects/waivers.js";
 import type { TimerDefinition } from "../jobs/index.js";
 import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
 import type { Db } from "../store/prisma.js";
-import { recordEvent } from "../store/timeline.js";
+import { recordEvent, type Tx } from "../store/timeline.js";
 import {
   allWaivers,
   appendWaiverAudit,
@@ -363,4 +364,36 @@ export async function importWaivers(
     }
     return { ok: true as const, value: { imported, refused: parsed.value.refused } };
   });
+}
+
+// ------------------------------------------------- the stability window
+
+/** The gate name a waiver lists to let `/hotfix complete` go ahead before the stability window has passed. */
+export const STABILITY_GATE = "stability-window";
+
+/**
+ * The active waiver that covers the stability window for this incident's
+ * release at this moment, counted again against the approvers as they are now
+ * (covers() with its check); null when none does.
+ */
+export async function stabilityWaiverFor(
+  ctx: WorkflowContext,
+  db: Db | Tx,
+  incident: { releaseTag: string | null },
+): Promise<string | null> {
+  const tag = incident.releaseTag;
+  if (!tag) return null;
+  const rows = await db.waiver.findMany({
+    where: { status: "active", gatesWaived: { has: STABILITY_GATE } },
+    include: { approvals: true },
+  });
+  if (rows.length === 0) return null;
+  const check = { rules: ctx.config.policy.waivers, approvers: await approverIds(ctx) };
+  const now = ctx.now();
+  return rows.map(toDomainWaiver).find((w) => covers(w, STABILITY_GATE, tag, now, check))?.id ?? null;
+}
+
+/** Completion facts with the stability window's waiver, when there is one. */
+export function withStabilityWaiver<T extends { gates: object }>(facts: T, waiver: string | null): T {
+  return waiver ? { ...facts, gates: { ...facts.gates, stabilityWaiver: waiver } } : facts;
 }

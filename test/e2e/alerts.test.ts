@@ -35,7 +35,7 @@ beforeAll(async () => {
     now: clock.now,
     env: { SENTRY_CLIENT_SECRET: SENTRY_SECRET, ALERTS_TOKEN },
     policy: {
-      people: { oncall: { usergroup: "S0ONCALL", users: ["U0ERIN"] } },
+      people: { oncall: { usergroup: "S0ONCALL", users: ["U0ERIN"] }, approvers: { usergroup: "S0APPROVERS" } },
       links: { dashboard: "https://grafana.example.com/d/prod" },
     },
   }));
@@ -45,7 +45,7 @@ beforeAll(async () => {
   // The service alerts are matched by (the declare form's "Affected service"; `/hotfix guardrails` can set it too).
   await h.db.prisma.incident.update({
     where: { id: incidentId },
-    data: { service: "payments-api", hotfixBranch: "release/hotfix-eng-42" },
+    data: { service: "payments-api", hotfixBranch: "release/hotfix-eng-42", releaseTag: "v1.2.4" },
   });
 });
 
@@ -347,5 +347,50 @@ describe("a breach", () => {
     await eventually(async () =>
       expect((await h.db.prisma.guardrailBreach.findUniqueOrThrow({ where: { id: breach.id } })).resolvedAt).toBeInstanceOf(Date),
     );
+  });
+});
+
+describe("the stability window, waived", () => {
+  it("an active stability-window waiver for the release lets /hotfix complete go ahead of the window; a pending one does not", async () => {
+    const before = h.slack.views({ callbackId: "waiver_request" }).length;
+    await h.slack.slashCommand({ userId: "U0ALICE", channelId: room, text: "waiver request" });
+    const view = await eventually(() => {
+      const found = h.slack.views({ callbackId: "waiver_request" }).at(before);
+      expect(found).toBeTruthy();
+      return found as NonNullable<typeof found>;
+    });
+    const values = {
+      type: "gate-bypass",
+      tag: "v1.2.4",
+      gates: "stability-window",
+      justification:
+        "The breach was a load-test artefact in the canary pool, confirmed by SRE; the fix must land before the weekend freeze.",
+      risk: "medium",
+      mitigations: "SRE watches the dashboards until Monday",
+      expiry: "24h",
+      ticket: "https://linear.app/acme/issue/ENG-42",
+    };
+    const res = await h.slack.submitView({
+      viewId: view.id,
+      userId: "U0ALICE",
+      values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v }])),
+    });
+    expect(res.body ?? {}).not.toMatchObject({ response_action: "errors" });
+    const { code } = await h.db.prisma.waiver.findFirstOrThrow({ where: { gatesWaived: { has: "stability-window" } } });
+    const request = await eventually(() => {
+      const found = h.slack.messages(room).find((m) => m.text.includes(`waiver *${code}* requested`));
+      expect(found).toBeTruthy();
+      return found as NonNullable<typeof found>;
+    });
+    await h.slack.blockAction({ userId: "U0BOB", actionId: "waiver_approve", channelId: room, messageTs: request.ts });
+    await eventually(async () => expect(await h.db.prisma.waiverApproval.count({ where: { waiver: { code } } })).toBe(1));
+    const pending = await hotfix(h, room, "complete", "U0BOB");
+    await eventually(() => expect(pending.text()).toContain("stability window is still running"));
+    await h.slack.blockAction({ userId: "U0CAROL", actionId: "waiver_approve", channelId: room, messageTs: request.ts });
+    await eventually(async () => expect((await h.db.prisma.waiver.findUniqueOrThrow({ where: { code } })).status).toBe("active"));
+    await settled(h.db.prisma);
+    const waived = await hotfix(h, room, "complete", "U0BOB");
+    await eventually(() => expect(waived.text().length).toBeGreaterThan(0));
+    expect(waived.text()).not.toContain("stability window is still running");
   });
 });
