@@ -10,6 +10,7 @@ import { GITHUB_RELEASE_STEPS } from "./effects/github-release.js";
 import { GITHUB_ROLLBACK_STEPS } from "./effects/github-rollback.js";
 import { GITHUB_TAG_STEPS } from "./effects/github-tag.js";
 import { GUARDRAIL_STEPS } from "./effects/guardrails.js";
+import { APP_HOME_STEPS } from "./effects/app-home.js";
 import { POSTMORTEM_STEPS } from "./effects/postmortem.js";
 import { WAIVER_STEPS } from "./effects/waivers.js";
 import { reportFailedStep, WAR_ROOM_STEPS } from "./effects/war-room.js";
@@ -47,6 +48,7 @@ export function effectRegistry(): EffectRegistry {
       ...GUARDRAIL_STEPS,
       ...WAIVER_STEPS,
       ...POSTMORTEM_STEPS,
+      ...APP_HOME_STEPS,
     ],
     reportFailure: reportFailedStep,
   };

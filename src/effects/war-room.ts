@@ -13,8 +13,10 @@ import { failureMessage, renderMessage } from "../slack/blocks/messages.js";
 import type { IncidentWithRoles } from "../store/incidents.js";
 import { recordEvent } from "../store/timeline.js";
 import { markersOf } from "../store/timeline-edits.js";
-import { defineStep, type OutboxRow } from "./define.js";
+import { appHomeSteps } from "./app-home.js";
+import { defineStep, idOf, type OutboxRow } from "./define.js";
 import { type MessageInput, messageSchema } from "./messages.js";
+import { addEffects, queueSync } from "./outbox.js";
 import { postOnce, warRoomOf } from "./support.js";
 
 const MAX_NAME_ATTEMPTS = 20;
@@ -139,6 +141,13 @@ const invite = defineStep({
   },
 });
 
+/** The App Home of the people concerned follows the card (issue 11): its own step, so a Home failure never holds the card. */
+async function queueHomeRefresh(ctx: AppContext, incidentId: string, id: string): Promise<void> {
+  await ctx.prisma.$transaction(async (tx) => {
+    if ((await addEffects(tx, incidentId, [appHomeSteps.refresh(id)])) > 0) await queueSync(ctx, tx, incidentId);
+  });
+}
+
 const postCard = defineStep({
   prefix: "card",
   params: NONE,
@@ -148,6 +157,7 @@ const postCard = defineStep({
     const channel = warRoomOf(run);
     const card = incidentCard(run.incident, ctx.config.policy, ctx.now(), await markersOf(ctx.prisma, run.incident));
     const ts = await postOnce(ctx, run, card, { channel });
+    await queueHomeRefresh(ctx, run.incident.id, "card");
     await ctx.prisma.incident.update({ where: { id: run.incident.id }, data: { cardTs: ts } });
     try {
       await ctx.slack.pins.add({ channel, timestamp: ts });
@@ -165,6 +175,7 @@ const refreshCard = defineStep({
   dependsOn: () => ["card"],
   async run(ctx, run) {
     const channel = warRoomOf(run);
+    await queueHomeRefresh(ctx, run.incident.id, idOf(run.effect.key));
     const ts = run.incident.cardTs;
     if (!ts) return { skipped: "no card yet" };
     // chat.update is idempotent: the latest state wins whichever refresh runs last.

@@ -3,18 +3,37 @@
 import type { View } from "@slack/types";
 import { commanderOf, type Incident } from "../../domain/incident.js";
 import { incidentLabel } from "../../domain/names.js";
+import { formatDurationMs } from "../../domain/policy-values.js";
 import { context, divider, header, section, severityEmoji } from "./block-kit.js";
 import { escapeMrkdwn } from "./escape.js";
 import { PHASE_LABEL, slaText } from "./incident-card.js";
 
-export function appHome(open: Incident[], recent: Incident[], userId: string, now: Date): View {
+/** Per incident, what the record adds (issue 11): runbook 001's outstanding items, and the time to resolve from the markers. */
+export interface HomeExtras {
+  outstanding?: string;
+  timeToResolveMs?: number | null;
+}
+
+export function appHome(
+  open: Incident[],
+  recent: Incident[],
+  userId: string,
+  now: Date,
+  extras: ReadonlyMap<string, HomeExtras> = new Map(),
+): View {
   const line = (i: Incident) => {
     const commander = commanderOf(i);
     const mine = i.roles.some((r) => r.userId === userId) ? "  *(you have a role)*" : "";
+    const extra = extras.get(i.id);
+    const record = [
+      extra?.timeToResolveMs != null ? `resolved in ${formatDurationMs(extra.timeToResolveMs)}` : null,
+      extra?.outstanding ? `outstanding items: ${extra.outstanding}` : null,
+    ].filter(Boolean);
     return section(
       `${severityEmoji(i.severity)} *${incidentLabel(i.number)} ${i.severity}: ${escapeMrkdwn(i.title)}*${mine}\n` +
         `${PHASE_LABEL[i.phase] ?? i.phase} · SLA ${slaText(i, now)} · commander ${commander ? `<@${commander}>` : "_none_"} · ` +
-        `${i.warRoomChannelId ? `<#${i.warRoomChannelId}>` : "_war room being created_"}`,
+        `${i.warRoomChannelId ? `<#${i.warRoomChannelId}>` : "_war room being created_"}` +
+        (record.length ? `\n${record.join(" · ")}` : ""),
     );
   };
   const blocks = [

@@ -1,9 +1,7 @@
 // App Home opened: publish the open incidents, most severe first.
 import type { App, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { AppContext } from "../../../context.js";
-import { incidentsForHome } from "../../../store/incidents.js";
-import { appHome } from "../../blocks/app-home.js";
-import { visibleIncidents } from "../../visible-incidents.js";
+import { publishHome } from "../../../effects/app-home.js";
 
 export const appHomeOpened =
   (ctx: AppContext) =>
@@ -12,11 +10,8 @@ export const appHomeOpened =
     client,
   }: Pick<SlackEventMiddlewareArgs<"app_home_opened">, "event"> & { client: Pick<App["client"], "views" | "conversations"> }) => {
     if (event.tab !== "home") return;
-    const all = await incidentsForHome(ctx.prisma);
-    // Private war rooms are listed to their members only.
-    const open = await visibleIncidents(ctx, client, event.user, all.open);
-    const recent = await visibleIncidents(ctx, client, event.user, all.recent);
-    await client.views.publish({ user_id: event.user, view: appHome(open, recent, event.user, ctx.now()) });
+    // One query (store/home.ts); private war rooms listed to their members only; outstanding items and time to resolve.
+    await publishHome(ctx, client, event.user);
   };
 
 export function registerAppHome(app: App, ctx: AppContext): void {
