@@ -7,10 +7,11 @@ import { rename, rm } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { hotfixStatusJson, outstandingItemsMarkdown } from "./domain/outstanding.js";
+import { formatDurationMs } from "./domain/policy-values.js";
 import { findIncidentByRef } from "./store/postmortem.js";
 import type { Db } from "./store/prisma.js";
 import { type PostmortemFormat, recordPostmortemExported, renderPostmortem } from "./workflows/postmortem-render.js";
-import { statusReport } from "./workflows/status-report.js";
+import { stageTimesOf, statusReport } from "./workflows/status-report.js";
 
 export interface CliIo {
   out(text: string): void;
@@ -78,6 +79,15 @@ export async function statusReportCommand(db: Db, io: CliIo, options: { incident
     return 66;
   }
   const report = await statusReport(db, incident, new Date());
-  io.out(options.json ? JSON.stringify(hotfixStatusJson(report), null, 2) : outstandingItemsMarkdown(report).trimEnd());
+  if (options.json) {
+    io.out(JSON.stringify(hotfixStatusJson(report), null, 2));
+    return 0;
+  }
+  io.out(outstandingItemsMarkdown(report).trimEnd());
+  const times = await stageTimesOf(db, incident.id);
+  const show = (s: number | null | undefined) => (s === null || s === undefined ? "not yet" : formatDurationMs(s * 1000));
+  io.out(
+    `\nTime to declare ${show(times?.declare)} · to branch ${show(times?.branch)} · to deploy ${show(times?.deploy)} · to resolve ${show(times?.resolve)}`,
+  );
   return 0;
 }

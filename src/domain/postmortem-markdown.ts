@@ -141,22 +141,31 @@ const span = (ms: number | null) => (ms === null ? "not known (set the markers)"
 // ------------------------------------------------------------------- chart
 
 /**
- * The phases as a Mermaid `pie` chart: minutes between consecutive markers.
- * (Mermaid's parser package parses pie but not gantt or timeline, and the
- * chart must be checked by Mermaid's own parser; a pie of the phases, with
- * the phase table beside it, shows where the time went.) Null with fewer than
- * two markers.
+ * The phases over time as a Mermaid `gantt` chart (GitHub renders it): one
+ * bar per phase between consecutive markers, from its start (UTC, with its
+ * offset so the reader's browser places it right) for its length in
+ * seconds. The tests feed it to Mermaid's own gantt parser and check the
+ * start and end Mermaid computes for every bar. Task names are the fixed
+ * marker labels (no `:` or `#`, which would end a task name). Null with
+ * fewer than two markers.
  */
 export function mermaidPhaseChart(phases: readonly Phase[]): string | null {
   if (phases.length === 0) return null;
   const lines = [
-    "pie showData",
-    "    title Where the time went (minutes)",
+    "gantt",
+    "    title Incident phases over time (UTC)",
     "    accTitle: Incident phases",
-    "    accDescr: Minutes between the incident's key moments, from impact to resolution",
+    "    accDescr: The time between the incident's key moments, from impact to resolution",
+    "    dateFormat YYYY-MM-DDTHH:mm:ssZ",
+    "    axisFormat %H:%M",
+    "    todayMarker off",
+    "    section Phases",
   ];
   phases.forEach((phase, i) => {
-    lines.push(`    "${i + 1}. ${phase.name} (${formatDurationMs(phase.ms)})" : ${Math.round(phase.ms / 6_000) / 10}`);
+    const start = `${phase.start.toISOString().slice(0, 19)}+00:00`;
+    // At least a second: a zero-length bar is not drawn at all.
+    const seconds = Math.max(1, Math.round(phase.ms / 1000));
+    lines.push(`    ${i + 1}. ${phase.name} (${formatDurationMs(phase.ms)}) :p${i + 1}, ${start}, ${seconds}s`);
   });
   return lines.join("\n");
 }

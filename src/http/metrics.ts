@@ -64,3 +64,41 @@ export function createMetrics(): Metrics {
     }),
   };
 }
+
+/** The incident stages timed on /metrics (issue 11): from impact to declaration, declaration to branch and to deploy, impact to resolution. */
+export const INCIDENT_STAGES = ["declare", "branch", "deploy", "resolve"] as const;
+export type IncidentStage = (typeof INCIDENT_STAGES)[number];
+
+/**
+ * `hotfix_incident_stage_seconds{stage}`: a histogram rebuilt from the
+ * database at each scrape (so it survives restarts and agrees across
+ * replicas); `load` returns the stage times of the newest incidents.
+ */
+export function registerIncidentStageMetrics(
+  metrics: Metrics,
+  load: () => Promise<Array<Record<IncidentStage, number | null>>>,
+): Histogram<"stage"> {
+  const histogram = new Histogram({
+    name: "hotfix_incident_stage_seconds",
+    help: "Per incident: time to declare (impact -> declared), to branch and to deploy (from declared), to resolve (impact -> resolved)",
+    labelNames: ["stage"],
+    buckets: [60, 300, 900, 1_800, 3_600, 7_200, 14_400, 28_800, 86_400, 172_800],
+    registers: [metrics.registry],
+    async collect() {
+      let rows: Awaited<ReturnType<typeof load>>;
+      try {
+        rows = await load();
+      } catch {
+        return; // The database is away: keep the last values rather than fail the whole scrape (/healthz says why).
+      }
+      this.reset();
+      for (const stage of INCIDENT_STAGES) this.zero({ stage });
+      for (const row of rows)
+        for (const stage of INCIDENT_STAGES) {
+          const seconds = row[stage];
+          if (seconds !== null && seconds >= 0) this.observe({ stage }, seconds);
+        }
+    },
+  });
+  return histogram;
+}
