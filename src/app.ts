@@ -4,14 +4,15 @@ import type { RetryOptions } from "@slack/web-api";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import type { AppContext } from "./context.js";
+import { APP_HOME_STEPS } from "./effects/app-home.js";
 import { GITHUB_BRANCH_STEPS } from "./effects/github-branch.js";
 import { GITHUB_COMPLETE_STEPS } from "./effects/github-complete.js";
 import { GITHUB_RELEASE_STEPS } from "./effects/github-release.js";
 import { GITHUB_ROLLBACK_STEPS } from "./effects/github-rollback.js";
 import { GITHUB_TAG_STEPS } from "./effects/github-tag.js";
 import { GUARDRAIL_STEPS } from "./effects/guardrails.js";
-import { APP_HOME_STEPS } from "./effects/app-home.js";
 import { POSTMORTEM_STEPS } from "./effects/postmortem.js";
+import { UAT_STEPS } from "./effects/uat.js";
 import { WAIVER_STEPS } from "./effects/waivers.js";
 import { reportFailedStep, WAR_ROOM_STEPS } from "./effects/war-room.js";
 import { alertRoutes } from "./http/alerts.js";
@@ -21,6 +22,7 @@ import { healthRoutes } from "./http/health.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
 import { createHttpServer, type Route } from "./http/server.js";
 import { createGitHubClient, type GitHubClientOptions } from "./integrations/github.js";
+import { createLinearAdapter } from "./integrations/linear.js";
 import { usergroupMembers } from "./integrations/slack.js";
 import { defineJobs, type EffectRegistry, SWEEP_QUEUE, type TimerDefinition } from "./jobs/index.js";
 import { createJobQueue, type JobQueue } from "./jobs/queue.js";
@@ -30,6 +32,7 @@ import { type Database, openDatabase } from "./store/database.js";
 import { stabilityTimer } from "./workflows/deploy.js";
 import { postmortemDueTimer } from "./workflows/postmortem.js";
 import { slaTimer } from "./workflows/sla.js";
+import { linearTimer, uatDeadlineTimer } from "./workflows/uat.js";
 import { waiverExpiryTimer } from "./workflows/waivers.js";
 
 /**
@@ -45,6 +48,7 @@ export function effectRegistry(): EffectRegistry {
       ...GITHUB_RELEASE_STEPS,
       ...GITHUB_ROLLBACK_STEPS,
       ...GITHUB_COMPLETE_STEPS,
+      ...UAT_STEPS,
       ...GUARDRAIL_STEPS,
       ...WAIVER_STEPS,
       ...POSTMORTEM_STEPS,
@@ -56,7 +60,7 @@ export function effectRegistry(): EffectRegistry {
 
 /** The durable timers; a new timer (UAT due, waiver expiry ...) is added here. */
 export function timers(): TimerDefinition[] {
-  return [slaTimer, stabilityTimer, postmortemDueTimer, waiverExpiryTimer];
+  return [slaTimer, stabilityTimer, postmortemDueTimer, waiverExpiryTimer, uatDeadlineTimer, linearTimer];
 }
 
 export interface StartOptions {
@@ -109,6 +113,8 @@ export async function startHotfixCommander(config: Config, options: StartOptions
   };
   const github = createGitHubClient(config.env, logger, options.github);
   if (github) ctx.github = github;
+  const linear = createLinearAdapter(config.env, config.policy.linear, logger);
+  if (linear) ctx.linear = linear;
   registerListeners(slack.app, ctx);
   if (options.workers !== false)
     defineJobs(jobs, ctx, effectRegistry(), timers(), {

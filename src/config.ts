@@ -56,9 +56,13 @@ export const policySchema = z.strictObject({
     legacyBranchAge: duration,
   }),
   uat: z.strictObject({
+    required: z.boolean(),
     deadline: duration,
+    reminderBefore: duration,
     stakeholders: z.strictObject({ usergroups: z.array(usergroupId), users: z.array(slackUserId).default([]) }),
     checklist: z.array(z.string().min(1)),
+    effort: z.array(z.string().min(1).max(20)).min(1, "expected at least one effort size such as S"),
+    stakeholderChannel: channelName,
   }),
   linear: z.strictObject({ team: z.string().min(1), project: z.string().min(1) }),
   // Runbook 000's absolute thresholds and runbook 001's relative ones; null switches a threshold off.
@@ -124,9 +128,13 @@ export const DEFAULT_POLICY_FILE: PolicyFile = {
     legacyBranchAge: "30d",
   },
   uat: {
+    required: true,
     deadline: "24h",
+    reminderBefore: "1h",
     stakeholders: { usergroups: [], users: [] },
     checklist: ["Payment posting", "Reconciliation", "Alerts routing"],
+    effort: ["S", "M", "L"],
+    stakeholderChannel: "#stakeholders",
   },
   linear: { team: "ENG", project: "HOTFIX" },
   guardrails: {

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import type { Metrics } from "./http/metrics.js";
 import type { GitHubClient } from "./integrations/github.js";
+import type { LinearAdapter } from "./integrations/linear.js";
 import type { JobQueue } from "./jobs/queue.js";
 import type { Db } from "./store/prisma.js";
 
@@ -20,6 +21,8 @@ export interface AppContext {
   now: () => Date;
   /** GitHub for the release lane; undefined when GITHUB_TOKEN / GITHUB_REPOSITORY are not set. */
   github?: GitHubClient;
+  /** Linear for UAT feedback and follow-ups; undefined when LINEAR_API_KEY is not set. */
+  linear?: LinearAdapter;
   /** Members of a Slack user group (for permissions); app.ts wires it to usergroups.users.list. */
   usergroupMembers?: (usergroup: string) => Promise<string[]>;
 }

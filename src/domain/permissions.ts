@@ -26,6 +26,8 @@ export type Action =
   | "request_waiver"
   | "approve_waiver"
   | "uat_feedback"
+  | "uat_manage"
+  | "uat_skip"
   | "export_postmortem";
 
 /** The kinds of people a refusal can point to. */
@@ -79,6 +81,8 @@ export const ACTION_WORDS: Record<Action, string> = {
   request_waiver: "request a waiver",
   approve_waiver: "approve or deny a waiver",
   uat_feedback: "give UAT feedback",
+  uat_manage: "run UAT (schedule it, close a review, share the summary, resolve feedback, file the follow-ups)",
+  uat_skip: "skip UAT (completion no longer waits for it)",
   export_postmortem: "export the post-mortem",
 };
 
@@ -91,7 +95,7 @@ const ANYONE: ReadonlySet<Action> = new Set([
   "uat_feedback",
   "export_postmortem",
 ]);
-const COMMAND: ReadonlySet<Action> = new Set(["change_severity", "change_phase", "resolve", "assign_role"]);
+const COMMAND: ReadonlySet<Action> = new Set(["change_severity", "change_phase", "resolve", "assign_role", "uat_skip"]);
 const LANE: ReadonlySet<Action> = new Set([
   "branch",
   "tag",
@@ -100,6 +104,7 @@ const LANE: ReadonlySet<Action> = new Set([
   "release",
   "rollback",
   "complete",
+  "uat_manage",
   "tune_guardrails",
 ]);
 

@@ -38,7 +38,20 @@ export interface Policy {
     releaseWorkflow: string | null;
     legacyBranchAge: Duration;
   };
-  uat: { deadline: Duration; stakeholders: { usergroups: string[]; users: string[] }; checklist: string[] };
+  uat: {
+    /** UAT must pass (or be skipped with a reason) before `/hotfix complete`; false: not required (runbooks 000 and 001 require it). */
+    required: boolean;
+    /** After the first staging deploy (runbook 000: 24h, runbook 001: 4h). */
+    deadline: Duration;
+    /** How long before the deadline the war room is reminded. */
+    reminderBefore: Duration;
+    stakeholders: { usergroups: string[]; users: string[] };
+    checklist: string[];
+    /** The effort scale of feedback, smallest first (prioritisation: severity, then effort). */
+    effort: string[];
+    /** Where "share summary" posts the UAT summary for product leadership (runbook 000 section 5). */
+    stakeholderChannel: string;
+  };
   linear: { team: string; project: string };
   /** Runbook 000's absolute and runbook 001's relative thresholds (domain/guardrails.ts), tunable per incident. */
   guardrails: GuardrailThresholds;

@@ -144,9 +144,8 @@ export interface CompletionFacts {
   stabilityEndsAt: Date | null;
   /** An active waiver of the "stability-window" gate for this release: the window does not hold completion. */
   stabilityWaiver?: string | null;
-  /** Status of each UAT session, newest first. Empty: UAT not required (until the UAT lane lands). */
-  uatSessions: string[];
-  openBlockers: number;
+  /** Why UAT holds completion (domain/uat.ts uatGateRefusal: latest session passed with no open blocker, skipped with a reason, or not required); undefined when it does not. */
+  uat: string | undefined;
   openBreaches: number;
 }
 
@@ -163,9 +162,7 @@ export function completionBlockers(facts: CompletionFacts, now: Date): string[] 
       `the stability window is still running: ${left} left${facts.stabilityEndsAt ? ` (ends ${facts.stabilityEndsAt.toISOString()})` : ""}`,
     );
   }
-  const latestUat = facts.uatSessions[0];
-  if (latestUat !== undefined && latestUat !== "passed") blockers.push(`UAT is not done (latest session: ${latestUat})`);
-  if (facts.openBlockers > 0) blockers.push(`${facts.openBlockers} UAT blocker${facts.openBlockers === 1 ? " is" : "s are"} still open`);
+  if (facts.uat) blockers.push(facts.uat);
   if (facts.openBreaches > 0)
     blockers.push(`${facts.openBreaches} guardrail breach${facts.openBreaches === 1 ? " is" : "es are"} still open`);
   return blockers;

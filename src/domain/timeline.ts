@@ -56,6 +56,12 @@ export const TIMELINE_KINDS = [
   "uat_rejected",
   "uat_due",
   "uat_overdue",
+  "uat_skipped",
+  "uat_review_closed",
+  "uat_summary_shared",
+  "uat_feedback_resolved",
+  "linear_issue_created",
+  "followup_created",
   // waivers
   "waiver_requested",
   "waiver_approved",

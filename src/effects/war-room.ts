@@ -10,9 +10,11 @@ import { channelNameWithSuffix, incidentLabel } from "../domain/names.js";
 import { ChannelResolver, findChannelByName, slackError } from "../integrations/slack.js";
 import { announcement, incidentCard, plainIncidentTitle } from "../slack/blocks/incident-card.js";
 import { failureMessage, renderMessage } from "../slack/blocks/messages.js";
+import { uatStatusLine } from "../slack/blocks/uat-state.js";
 import type { IncidentWithRoles } from "../store/incidents.js";
 import { recordEvent } from "../store/timeline.js";
 import { markersOf } from "../store/timeline-edits.js";
+import { uatFacts } from "../store/uat.js";
 import { appHomeSteps } from "./app-home.js";
 import { defineStep, idOf, type OutboxRow } from "./define.js";
 import { type MessageInput, messageSchema } from "./messages.js";
@@ -155,7 +157,13 @@ const postCard = defineStep({
   dependsOn: afterChannel,
   async run(ctx, run) {
     const channel = warRoomOf(run);
-    const card = incidentCard(run.incident, ctx.config.policy, ctx.now(), await markersOf(ctx.prisma, run.incident));
+    const card = incidentCard(
+      run.incident,
+      ctx.config.policy,
+      ctx.now(),
+      await markersOf(ctx.prisma, run.incident),
+      await uatLineOf(ctx, run.incident.id),
+    );
     const ts = await postOnce(ctx, run, card, { channel });
     await queueHomeRefresh(ctx, run.incident.id, "card");
     await ctx.prisma.incident.update({ where: { id: run.incident.id }, data: { cardTs: ts } });
@@ -179,7 +187,13 @@ const refreshCard = defineStep({
     const ts = run.incident.cardTs;
     if (!ts) return { skipped: "no card yet" };
     // chat.update is idempotent: the latest state wins whichever refresh runs last.
-    const card = incidentCard(run.incident, ctx.config.policy, ctx.now());
+    const card = incidentCard(
+      run.incident,
+      ctx.config.policy,
+      ctx.now(),
+      await markersOf(ctx.prisma, run.incident),
+      await uatLineOf(ctx, run.incident.id),
+    );
     await ctx.slack.chat.update({ channel, ts, text: card.text, blocks: card.blocks as never });
     return { ts };
   },
@@ -289,6 +303,11 @@ async function postToResponseUrl(url: string, text: string): Promise<boolean> {
 /** Tells the war room (or, before there is one, the declarer) that a step gave up; the runner records it first. */
 export async function reportFailedStep(ctx: AppContext, incident: IncidentWithRoles, what: string, why: string): Promise<void> {
   await ctx.slack.chat.postMessage({ channel: incident.warRoomChannelId ?? incident.declaredBy, text: failureMessage(what, why) });
+}
+
+/** The card's UAT line, from the UAT lane's store. */
+async function uatLineOf(ctx: AppContext, incidentId: string): Promise<string> {
+  return uatStatusLine(ctx.config.policy.uat.required, await uatFacts(ctx.prisma, incidentId));
 }
 
 /** The war room's steps, as workflows queue them. `id` tells repeated rows apart (a stamp). */

@@ -2,6 +2,7 @@
 import { OPEN_PHASES } from "../domain/phase.js";
 import type { Db, Incident, IncidentRole } from "./prisma.js";
 import type { Tx } from "./timeline.js";
+import { uatFacts } from "./uat.js";
 
 export type IncidentWithRoles = Incident & { roles: IncidentRole[] };
 
@@ -49,12 +50,13 @@ export async function failedSteps(db: Db | Tx, incidentId: string): Promise<Arra
 
 /** What `/hotfix status` shows besides the incident row: failed steps, the kinds of events so far, rollback points. */
 export async function statusFacts(db: Db, incidentId: string) {
-  const [steps, events, milestones] = await Promise.all([
+  const [steps, events, milestones, uat] = await Promise.all([
     failedSteps(db, incidentId),
     db.timelineEvent.findMany({ where: { incidentId }, select: { kind: true } }),
     db.milestone.findMany({ where: { incidentId } }),
+    uatFacts(db, incidentId),
   ]);
-  return { failedSteps: steps, kinds: new Set(events.map((e) => e.kind)), milestones };
+  return { failedSteps: steps, kinds: new Set(events.map((e) => e.kind)), milestones, uat };
 }
 
 /** Open incidents (most severe first) and the most recently resolved, for App Home. */

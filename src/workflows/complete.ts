@@ -1,6 +1,7 @@
 // `/hotfix complete` (runbook 000 section 4, runbook 001 section 4): the
 // commander or a release captain closes the hotfix once the policy's gates
-// hold (stability window passed, UAT done, no open blocker, production on the
+// hold (stability window passed, UAT passed or skipped with a reason or not
+// required by policy, no open blocker, production on the
 // fix). One guard (domain/lane-guards.ts) decides, before and again under the
 // incident's lock; the clean-up steps are src/effects/github-complete.ts.
 import { completionRefusal } from "../domain/lane-guards.js";
@@ -14,13 +15,13 @@ import type { WorkflowContext } from "./context.js";
 import { githubOrRefuse } from "./lane-support.js";
 import { requirePermission } from "./permissions.js";
 import { RefusedError } from "./refused.js";
+import { uatCompletionRefusal } from "./uat.js";
 import { stabilityWaiverFor, withStabilityWaiver } from "./waivers.js";
 
 /** What completion is decided on, read from the database (the UAT lane and guardrails fill those tables). */
-async function completionFacts(db: Db | Tx, incident: IncidentWithRoles) {
-  const [sessions, openBlockers, openBreaches, underWay, deployments] = await Promise.all([
-    db.uatSession.findMany({ where: { incidentId: incident.id }, orderBy: { createdAt: "desc" }, select: { status: true } }),
-    db.uatFeedback.count({ where: { incidentId: incident.id, severity: "blocker", resolvedAt: null } }),
+async function completionFacts(ctx: WorkflowContext, db: Db | Tx, incident: IncidentWithRoles) {
+  const [uat, openBreaches, underWay, deployments] = await Promise.all([
+    uatCompletionRefusal(ctx, db, incident.id),
     db.guardrailBreach.count({ where: { incidentId: incident.id, resolvedAt: null } }),
     stepsUnderWay(db, incident.id, githubComplete.underWay),
     db.deployment.findMany({ where: { incidentId: incident.id, status: "success" }, orderBy: { occurredAt: "desc" } }),
@@ -31,8 +32,7 @@ async function completionFacts(db: Db | Tx, incident: IncidentWithRoles) {
     gates: {
       productionDeployedAt: incident.productionDeployedAt,
       stabilityEndsAt: incident.stabilityEndsAt,
-      uatSessions: sessions.map((s) => s.status),
-      openBlockers,
+      uat,
       openBreaches,
     },
     ...(productionDeploys[0] ? { latestProduction: productionDeploys[0] } : {}),
@@ -41,7 +41,7 @@ async function completionFacts(db: Db | Tx, incident: IncidentWithRoles) {
 }
 
 async function guardCompletion(ctx: WorkflowContext, db: Db | Tx, incident: IncidentWithRoles) {
-  const facts = await completionFacts(db, incident);
+  const facts = await completionFacts(ctx, db, incident);
   const refusal = completionRefusal(incident, withStabilityWaiver(facts, await stabilityWaiverFor(ctx, db, incident)), ctx.now());
   if (refusal) throw new RefusedError(refusal);
   return facts;

@@ -18,6 +18,7 @@ import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { requirePermission } from "./permissions.js";
 import { RefusedError } from "./refused.js";
+import { scheduleUatDeadline } from "./uat.js";
 
 export const STABILITY_QUEUE = "lane.stability";
 
@@ -193,6 +194,8 @@ export async function recordDeployment(
       warRoom.post(message, `deploy:${s}`),
       ...(Object.keys(data).length ? [warRoom.refreshCard(`deploy-${s}`)] : []),
     ]);
+    // The first staging deploy starts the UAT clock (runbooks 000 and 001): a reminder before the deadline, a warning at it.
+    if (data.stagingDeployedAt) await scheduleUatDeadline(ctx, tx, incident.id, data.stagingDeployedAt);
     if (stabilityEndsAt) {
       const job: StabilityJob = { incidentId: incident.id, endsAt: stabilityEndsAt.toISOString() };
       await ctx.jobs.send(STABILITY_QUEUE, job, { tx, startAfter: stabilityEndsAt, singletonKey: `${incident.id}:${job.endsAt}` });

@@ -38,7 +38,11 @@ let fix: string;
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
-  ({ h, repo } = await startReleaseLane({ now: clock.now, policy: { people: { releaseCaptains: { usergroup: "S0CAPTAINS" } } } }));
+  ({ h, repo } = await startReleaseLane({
+    now: clock.now,
+    // UAT is required here (the runbooks' default): the commander skips it with a reason before completing.
+    policy: { people: { releaseCaptains: { usergroup: "S0CAPTAINS" } }, uat: { required: true } },
+  }));
   v123 = repo.mustResolve("v1.2.3").sha;
   // Runbook 000: main is at the production release when the hotfix starts, so the merge back can fast-forward.
   repo.setRef("refs/heads/main", v123);
@@ -505,6 +509,11 @@ describe("release again, deploy, and complete", () => {
     await settled(h.db.prisma);
     // A hotfix branch from an older incident, to retire (last commit in January 2025).
     repo.createBranch("release/hotfix-20250110", "v1.2.0");
+    // Runbooks 000 and 001 want UAT first; here the commander skips it, with the reason on the record.
+    const before = await hotfix(h, room, "complete", "U0ALICE");
+    await eventually(() => expect(before.text()).toMatch(/UAT has not run: schedule it .* or skip it with a reason/));
+    const skipped = await hotfix(h, room, "uat skip the fix is a fee-rounding revert, covered by the staging soak", "U0BOB");
+    await eventually(() => expect(skipped.text()).toContain("UAT skipped"));
     // Alice is a release captain through the policy's user group.
     const res = await hotfix(h, room, "complete", "U0ALICE");
     await eventually(() => expect(res.text()).toContain("Completing"));

@@ -3,6 +3,7 @@
 // assert on the emulator's workspace and on the database.
 
 import { type GitHubEmulator, type GitHubEmulatorOptions, startGitHubEmulator } from "@hotfix/github-emulator";
+import { type LinearEmulator, type LinearEmulatorOptions, startLinearEmulator } from "@hotfix/linear-emulator";
 import { type SlackEmulator, startSlackEmulator } from "@hotfix/slack-emulator";
 import pino from "pino";
 import { type RunningApp, startHotfixCommander } from "../../src/app.js";
@@ -25,6 +26,8 @@ export interface Harness {
   config: Config;
   /** The GitHub emulator (acme/payments seeded), when started with `github`. */
   github?: GitHubEmulator;
+  /** The Linear emulator (team ENG, project HOTFIX seeded), when started with `linear`. */
+  linear?: LinearEmulator;
   /** Starts a second app (another replica, or a restart) on the same database. */
   startReplica(options?: { effectLeaseMs?: number }): Promise<RunningApp>;
   close(): Promise<void>;
@@ -37,6 +40,8 @@ export interface HarnessOptions {
   workers?: boolean;
   /** Start the GitHub emulator and point GITHUB_* (and the webhook secret) at it. */
   github?: boolean | Omit<GitHubEmulatorOptions, "specPath">;
+  /** Start the Linear emulator and point LINEAR_API_KEY / LINEAR_API_URL at it. */
+  linear?: boolean | Omit<LinearEmulatorOptions, "schemaPath">;
   /** GitHub client tuning; default FAST_GITHUB. */
   githubClient?: GitHubClientOptions;
   /** The app's clock (tests move it forward, e.g. past a stability window). */
@@ -89,9 +94,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         ...(typeof options.github === "object" ? options.github : {}),
       })
     : undefined;
+  const linear = options.linear
+    ? await startLinearEmulator({ schemaPath: sharedSpecs.linearSchema, ...(typeof options.linear === "object" ? options.linear : {}) })
+    : undefined;
   const config = testConfig(slack.apiUrl, {
     ...options,
     env: {
+      ...(linear ? { LINEAR_API_KEY: linear.apiKey, LINEAR_API_URL: linear.url } : {}),
       ...(github ? { GITHUB_TOKEN, GITHUB_REPOSITORY: "acme/payments", GITHUB_API_URL: github.url, GITHUB_WEBHOOK_SECRET } : {}),
       ...options.env,
     },
@@ -116,11 +125,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     db,
     config,
     ...(github ? { github } : {}),
+    ...(linear ? { linear } : {}),
     startReplica: (o = {}) => start(o.effectLeaseMs),
     async close() {
       for (const a of apps) await a.stop().catch(() => undefined);
       await slack.close();
       await github?.close();
+      await linear?.stop();
       await db.drop();
     },
   };

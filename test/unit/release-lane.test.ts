@@ -235,14 +235,12 @@ describe("completion gates", () => {
     hotfixBranch: "release/hotfix-eng-42",
     productionDeployedAt: new Date("2026-01-22T09:00:00Z"),
     stabilityEndsAt: new Date("2026-01-23T09:00:00Z"),
-    uatSessions: [],
-    openBlockers: 0,
+    uat: undefined,
     openBreaches: 0,
   };
 
-  it("lets it go when the window passed, UAT is done (or none exists yet) and nothing is open", () => {
+  it("lets it go when the window passed, UAT does not hold it (domain/uat.ts decides) and nothing is open", () => {
     expect(completionBlockers(ready, now)).toEqual([]);
-    expect(completionBlockers({ ...ready, uatSessions: ["passed", "failed"] }, now)).toEqual([]);
   });
 
   it("says every reason to wait", () => {
@@ -251,8 +249,9 @@ describe("completion gates", () => {
     expect(completionBlockers({ ...ready, productionDeployedAt: null, stabilityEndsAt: null }, now).join()).toMatch(
       /nothing is deployed to production/,
     );
-    expect(completionBlockers({ ...ready, uatSessions: ["running"] }, now).join()).toMatch(/UAT is not done \(latest session: running\)/);
-    expect(completionBlockers({ ...ready, openBlockers: 2 }, now).join()).toMatch(/2 UAT blockers are still open/);
+    expect(completionBlockers({ ...ready, uat: "UAT has not passed (latest session: running)" }, now).join()).toMatch(
+      /UAT has not passed \(latest session: running\)/,
+    );
     expect(completionBlockers({ ...ready, openBreaches: 1 }, now).join()).toMatch(/1 guardrail breach is still open/);
     expect(completionBlockers({ ...ready, rolledBackAt: now }, now).join()).toMatch(/rolled back/);
     expect(completionBlockers({ ...ready, hotfixBranch: null }, now).join()).toMatch(/no hotfix branch/);

@@ -80,8 +80,14 @@ export function incidentTitle(incident: Incident): string {
   return `${incidentLabel(incident.number)} ${incident.severity}: ${escapeMrkdwn(incident.title)}`;
 }
 
-/** `markers`: the timeline's key moments (issue 11), shown under the fields when known. */
-export function incidentCard(incident: Incident, policy: Policy, now: Date, markers?: Markers): { text: string; blocks: Block[] } {
+/** `markers`: the timeline's key moments (issue 11), shown under the fields when known; `uat`: the UAT line (slack/blocks/uat-state.ts). */
+export function incidentCard(
+  incident: Incident,
+  policy: Policy,
+  now: Date,
+  markers?: Markers,
+  uat?: string,
+): { text: string; blocks: Block[] } {
   const fields = [
     mrkdwn(
       `*Severity*\n${severityEmoji(incident.severity)} ${incident.severity}${incident.severityOverride ? " (declared as hotfix by override)" : ""}`,
@@ -112,6 +118,7 @@ export function incidentCard(incident: Incident, policy: Policy, now: Date, mark
   if (impact.length) blocks.push(section(impact.join("\n")));
   if (links.length) blocks.push(context(links.join("  ·  ")));
   if (markers) blocks.push(markersBlock(markers));
+  if (uat) blocks.push(section(uat));
   blocks.push(divider());
   // One tap instead of remembering a verb: what people do most from the card.
   blocks.push({

@@ -14,6 +14,7 @@ import { rollbackVerb } from "./rollback.js";
 import { statusVerb } from "./status.js";
 import { tagVerb } from "./tag.js";
 import { timelineVerb } from "./timeline.js";
+import { followupsVerb, uatVerb } from "./uat.js";
 import { waiverVerb } from "./waiver.js";
 
 export function allVerbs(): Verb[] {
@@ -37,6 +38,9 @@ export function allVerbs(): Verb[] {
     deployedVerb,
     rollbackVerb,
     completeVerb,
+    // Stakeholder UAT and the follow-ups (Linear).
+    uatVerb,
+    followupsVerb,
     // Guardrails and waivers (runbooks 000 §2, 001 §2, 004).
     guardrailsVerb,
     waiverVerb,
