@@ -19,7 +19,7 @@ import { alertRoutes } from "./http/alerts.js";
 import { exportRoutes } from "./http/exports.js";
 import { githubWebhookRoutes } from "./http/github-webhook.js";
 import { healthRoutes } from "./http/health.js";
-import { createMetrics, type Metrics } from "./http/metrics.js";
+import { createMetrics, type Metrics, registerIncidentStageMetrics } from "./http/metrics.js";
 import { createHttpServer, type Route } from "./http/server.js";
 import { createGitHubClient, type GitHubClientOptions } from "./integrations/github.js";
 import { createLinearAdapter } from "./integrations/linear.js";
@@ -29,6 +29,7 @@ import { createJobQueue, type JobQueue } from "./jobs/queue.js";
 import { createSlackApp } from "./slack/app.js";
 import { registerListeners } from "./slack/listeners/index.js";
 import { type Database, openDatabase } from "./store/database.js";
+import { incidentStageTimes } from "./store/postmortem.js";
 import { stabilityTimer } from "./workflows/deploy.js";
 import { postmortemDueTimer } from "./workflows/postmortem.js";
 import { slaTimer } from "./workflows/sla.js";
@@ -120,6 +121,8 @@ export async function startHotfixCommander(config: Config, options: StartOptions
     defineJobs(jobs, ctx, effectRegistry(), timers(), {
       effectLeaseMs: options.effectLeaseMs ?? config.env.HOTFIX_EFFECT_LEASE_MS,
     });
+  // Time to declare, branch, deploy and resolve (issue 11), from the database at each scrape.
+  registerIncidentStageMetrics(metrics, () => incidentStageTimes(database.prisma));
   const routes: Route[] = [...healthRoutes(database.prisma, metrics, logger), ...githubWebhookRoutes(ctx), ...alertRoutes(ctx)];
   const http = createHttpServer({
     routes,

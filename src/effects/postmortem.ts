@@ -48,8 +48,8 @@ async function zoneOf(ctx: AppContext, userId: string): Promise<string> {
   }
 }
 
-/** Is the Linear follow-ups action wired (issue 9)? Until it is, the message shows the checklist without the button. */
-export const FOLLOW_UPS_ACTION_AVAILABLE = false;
+/** The Linear follow-ups action (issue 9's `requestFollowUps`) is wired to the message's button. */
+export const FOLLOW_UPS_ACTION_AVAILABLE = true;
 
 const upload = defineStep({
   prefix: "postmortem-upload",

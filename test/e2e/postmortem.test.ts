@@ -8,7 +8,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
-import { parse as parseMermaid } from "@mermaid-js/parser";
 import { lint } from "markdownlint/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postmortemCommand, statusReportCommand } from "../../src/cli-records.js";
@@ -18,6 +17,7 @@ import { SYNC_QUEUE } from "../../src/jobs/side-effects.js";
 import { POSTMORTEM_DUE_QUEUE } from "../../src/workflows/postmortem.js";
 import { declareViaSlack, settled } from "../support/declare.js";
 import { eventually, type Harness, startHarness, startTestApp } from "../support/harness.js";
+import { parseGantt } from "../support/mermaid.js";
 import { hotfix, saidInRoom } from "../support/release-lane.js";
 
 const EXPORT_TOKEN = "test-export-token-0123456789";
@@ -44,6 +44,18 @@ function normalise(text: string): string {
     .replace(/Event #\d+/g, "Event #<id>")
     .replace(/"(id|eventId)": ?"\d+"/g, '"$1":"<id>"')
     .replace(/"effect":"[^"]+"/g, '"effect":"<effect>"');
+}
+
+/** JSON goldens are compared as data (the file is kept in Biome's format, which the linter checks). */
+function expectGoldenJson(name: string, actual: unknown): void {
+  const file = path.join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN === "1") {
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(actual, null, 2)}\n`);
+    return;
+  }
+  if (!existsSync(file)) throw new Error(`golden file ${file} is missing; run with UPDATE_GOLDEN=1 to write it, then review it`);
+  expect(actual).toEqual(JSON.parse(readFileSync(file, "utf8")));
 }
 
 async function markdownLint(markdown: string) {
@@ -224,12 +236,34 @@ describe("the post-mortem", () => {
     markdown = file.content?.toString("utf8") ?? "";
     await saidInRoom(h, room, "Follow-up tickets");
     await settled(h.db.prisma);
+    // The follow-up checklist offers the Linear follow-ups in one action (issue 9's workflow, once each).
+    const message = h.slack.messages(room).find((m) => JSON.stringify(m.blocks ?? []).includes("postmortem_create_followups"));
+    expect(message, "the post-mortem message has the follow-ups button").toBeTruthy();
+    expect(JSON.stringify(message?.blocks)).toContain("Create 5 follow-up tickets in Linear");
+    await h.slack.blockAction({ userId: "U0BOB", actionId: "postmortem_create_followups", channelId: room, messageTs: message?.ts ?? "" });
+    await eventually(() =>
+      expect(
+        h.slack
+          .ephemerals({ channel: room, user: "U0BOB" })
+          .map((e) => e.text)
+          .join("\n"),
+      ).toMatch(/Filing 5 follow-up tickets/),
+    );
+    expect(await h.db.prisma.followUpTicket.count({ where: { incidentId } })).toBe(5);
     expect(await h.db.prisma.timelineEvent.count({ where: { incidentId, kind: "postmortem_exported" } })).toBe(1);
     expectGolden("postmortem-e2e.md", normalise(markdown).replace(new RegExp(`HF-${number}\\b`, "g"), "HF-<n>"));
     expect(await markdownLint(markdown)).toEqual([]);
     const charts = [...markdown.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1] ?? "");
     expect(charts).toHaveLength(1);
-    await parseMermaid("pie", charts[0] ?? "");
+    // Mermaid's own gantt parser computes the bars at the markers' times.
+    const bars = await parseGantt(charts[0] ?? "");
+    expect(bars.map((b) => [b.start.toISOString(), b.end.toISOString()])).toEqual([
+      [at("10:00").toISOString(), at("10:07").toISOString()],
+      [at("10:07").toISOString(), at("10:12").toISOString()],
+      [at("10:12").toISOString(), at("10:40").toISOString()],
+      [at("10:40").toISOString(), at("11:30").toISOString()],
+      [at("11:30").toISOString(), at("12:00").toISOString()],
+    ]);
     // The curated view: the edit is used, the hidden event is gone, the added one is in.
     expect(markdown).toContain("Rolled the EU fee flag back at 10:40");
     expect(markdown).not.toContain("War room #");
@@ -282,9 +316,15 @@ describe("the post-mortem", () => {
     const parsed = (await json.json()) as { incident: { id: string }; durations: Record<string, number>; timeline: unknown[] };
     expect(parsed.incident.id).toBe(`HF-${number}`);
     expect(parsed.durations).toMatchObject({ timeToDetectMs: 7 * 60_000, timeToDeclareMs: 5 * 60_000, timeToResolveMs: 2 * 3_600_000 });
-    expectGolden(
+    const curated = {
+      ...parsed,
+      generatedAt: "<time>",
+      timeline: parsed.timeline.filter((e) => (e as { kind: string }).kind !== "postmortem_exported"),
+      facts: undefined,
+    };
+    expectGoldenJson(
       "postmortem-e2e.json",
-      `${normalise(JSON.stringify({ ...parsed, generatedAt: "<time>", timeline: parsed.timeline.filter((e) => (e as { kind: string }).kind !== "postmortem_exported"), facts: undefined }, null, 2)).replace(new RegExp(`HF-${number}\\b`, "g"), "HF-<n>")}\n`,
+      JSON.parse(normalise(JSON.stringify(curated)).replace(new RegExp(`HF-${number}\\b`, "g"), "HF-<n>")),
     );
   });
 
@@ -350,5 +390,18 @@ describe("the outstanding-items report (runbook 001)", () => {
     await eventually(() => expect(res.text()).toContain("Outstanding items"));
     expect(res.text()).toContain("Temporary branch created and pushed");
     expect(await statusReportCommand(h.db.prisma, io, { incident: "HF-77777", json: false })).toBe(66);
+    lines.length = 0;
+    expect(await statusReportCommand(h.db.prisma, io, { incident: `HF-${number}`, json: false })).toBe(0);
+    expect(lines.join("\n")).toMatch(
+      /# Outstanding items: HF-\d+[\s\S]*Time to declare .* to branch not yet · to deploy not yet · to resolve \d/,
+    );
+  });
+
+  it("times declare, branch, deploy and resolve as Prometheus histograms on /metrics", async () => {
+    const text = await (await fetch(`${h.app.url}/metrics`)).text();
+    expect(text).toContain("# TYPE hotfix_incident_stage_seconds histogram");
+    expect(text).toMatch(/hotfix_incident_stage_seconds_count\{stage="resolve"\} 1\n/);
+    expect(text).toMatch(/hotfix_incident_stage_seconds_count\{stage="declare"\} 1\n/);
+    expect(text).toMatch(/hotfix_incident_stage_seconds_count\{stage="branch"\} 0\n/);
   });
 });

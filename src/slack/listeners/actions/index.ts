@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { WorkflowContext } from "../../../workflows/context.js";
 import { registerCardActions } from "./card.js";
+import { registerPostmortemActions } from "./postmortem.js";
 import { registerReleaseLaneActions } from "./release-lane.js";
 import { registerTimelineActions } from "./timeline.js";
 import { registerUatActions } from "./uat.js";
@@ -12,4 +13,5 @@ export function registerActions(app: App, ctx: WorkflowContext): void {
   registerUatActions(app, ctx);
   registerWaiverActions(app, ctx);
   registerTimelineActions(app, ctx);
+  registerPostmortemActions(app, ctx);
 }
