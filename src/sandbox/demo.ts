@@ -8,9 +8,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { EmulatedRepo } from "@hotfix/github-emulator";
-import type { JsonObject, SlackEmulator, StoredView } from "@hotfix/slack-emulator";
+import type { JsonObject, SlackEmulator, StoredMessage, StoredView } from "@hotfix/slack-emulator";
 import { createLogger } from "../logger.js";
-import { deployWebhook, fileBug, OutsideWorldError, pushFix } from "./outside-world.js";
+import { alertWebhook, deployWebhook, fileBug, OutsideWorldError, pushFix } from "./outside-world.js";
 import { type Sandbox, startSandbox } from "./sandbox.js";
 import { blocksAsText, slackText } from "./transcript.js";
 
@@ -29,6 +29,8 @@ export interface DemoOptions {
 /** The people of the sandbox workspace and what they do in the story. */
 const ALICE = "U0ALICE"; // on call, release captain: declares
 const BOB = "U0BOB"; // engineering manager: commander, approver
+const CAROL = "U0CAROL"; // QA lead: approver, UAT stakeholder
+const ERIN = "U0ERIN"; // product manager: UAT stakeholder
 const ENG_PROD = "C0ENGPROD";
 
 /** The stability window in the demo's policy: long enough to be real, short enough to wait for. */
@@ -46,6 +48,8 @@ export interface DemoRun {
   room: string;
   fixSha: string;
   version: string;
+  /** The waiver that lets the release past its failing gate, when this build has waivers. */
+  waiver: string;
   repo: EmulatedRepo | undefined;
   postmortemPath: string | undefined;
   outDir: string;
@@ -99,14 +103,25 @@ function answer(run: DemoRun, userId: string, channel: string, pattern: RegExp) 
 
 /** A message in a channel that matches, once it is there; printed as the room saw it. */
 async function said(run: DemoRun, channel: string, pattern: RegExp, timeoutMs?: number) {
-  const message = await waitFor(
+  const message = await waitFor<StoredMessage>(
     `a message in #${slack(run).channel(channel)?.name ?? channel} matching ${pattern}`,
     () =>
       slack(run)
         .messages(channel)
         .find((m) => pattern.test(`${m.text}\n${blocksAsText(m.blocks ?? [], slack(run))}`)),
     timeoutMs,
-  );
+  ).catch((error: unknown) => {
+    // Say what the channel did show, and what the person was last told: the reason is usually there.
+    const recent = slack(run)
+      .messages(channel)
+      .slice(-3)
+      .map((m) => `  last in the channel: ${firstLine(slackText(m.text, slack(run)))}`);
+    const told = slack(run)
+      .ephemerals({ channel })
+      .slice(-2)
+      .map((e) => `  last told to ${name(run, e.user)}: ${firstLine(slackText(e.text, slack(run)))}`);
+    throw new DemoError([(error as Error).message, ...recent, ...told].join("\n"));
+  });
   run.print(`  #${slack(run).channel(channel)?.name}: ${firstLine(slackText(message.text, slack(run)))}`);
   return message;
 }
@@ -133,19 +148,109 @@ function describeForm(run: DemoRun, view: StoredView): void {
     if (block.type !== "input") continue;
     const label = String((block.label as JsonObject | undefined)?.text ?? block.block_id);
     const element = (block.element ?? {}) as JsonObject;
+    const initialOptions = Array.isArray(element.initial_options)
+      ? (element.initial_options as JsonObject[]).map((o) => o.value).join(", ")
+      : undefined;
     const initial =
-      element.initial_value ?? (element.initial_option as JsonObject | undefined)?.value ?? element.initial_user ?? element.initial_date;
-    run.print(`    - ${label}${block.optional ? " (optional)" : ""}${initial !== undefined ? `: ${String(initial)}` : ""}`);
+      element.initial_value ??
+      (element.initial_option as JsonObject | undefined)?.value ??
+      initialOptions ??
+      element.initial_user ??
+      element.initial_date;
+    const shown = initial !== undefined ? `: ${String(initial).replace(/\s+/g, " ")}` : "";
+    run.print(`    - ${label}${block.optional ? " (optional)" : ""}${shown}`);
   }
+}
+
+/**
+ * What a person fills in where the form asks and nothing is filled in yet:
+ * `given` first (by block id), then a plausible answer for the element's type.
+ */
+function fillForm(run: DemoRun, view: StoredView, given: Record<string, unknown>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const block of view.blocks) {
+    if (block.type !== "input") continue;
+    const id = String(block.block_id);
+    const element = (block.element ?? {}) as JsonObject;
+    if (id in given) {
+      values[id] = given[id];
+      continue;
+    }
+    const filled = [
+      "initial_value",
+      "initial_option",
+      "initial_options",
+      "initial_user",
+      "initial_users",
+      "initial_date",
+      "initial_time",
+    ].some((k) => element[k] !== undefined && element[k] !== null && element[k] !== "");
+    if (block.optional || filled) continue;
+    const label = String((block.label as JsonObject | undefined)?.text ?? id);
+    const options = (element.options ?? []) as JsonObject[];
+    const min = typeof element.min_length === "number" ? element.min_length : 0;
+    switch (element.type) {
+      case "plain_text_input":
+        values[id] = `${label}: as seen in the sandbox demo, on the EU card checkout with a 10.05 EUR basket.`.padEnd(min, ".");
+        break;
+      case "url_text_input":
+        values[id] = run.ticketUrl || "https://wiki.example.com/hotfix";
+        break;
+      case "static_select":
+      case "radio_buttons":
+        values[id] = options[0]?.value;
+        break;
+      case "multi_static_select":
+      case "checkboxes":
+        values[id] = options.slice(0, 1).map((o) => o.value);
+        break;
+      case "users_select":
+        values[id] = BOB;
+        break;
+      case "multi_users_select":
+        values[id] = [CAROL, ERIN];
+        break;
+      case "datepicker":
+        values[id] = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+        break;
+      case "timepicker":
+        values[id] = "10:00";
+        break;
+      case "datetimepicker":
+        values[id] = new Date(Date.now() + 3_600_000);
+        break;
+      case "number_input":
+        values[id] = "1";
+        break;
+      case "email_text_input":
+        values[id] = "erin@acme.example";
+        break;
+      default:
+        break;
+    }
+  }
+  return values;
+}
+
+/** Waits for the next message in a channel after `count` messages (matching `pattern`, if given), and prints it. */
+async function nextMessage(run: DemoRun, channel: string, count: number, what: string, pattern?: RegExp): Promise<StoredMessage> {
+  const message = await waitFor(what, () =>
+    slack(run)
+      .messages(channel)
+      .slice(count)
+      .find((m) => !pattern || pattern.test(`${m.text}\n${blocksAsText(m.blocks ?? [], slack(run))}`)),
+  );
+  const text = message.blocks?.length ? blocksAsText(message.blocks, slack(run)) : slackText(message.text, slack(run));
+  run.print(`  #${slack(run).channel(channel)?.name}: ${firstLine(text)}`);
+  return message;
 }
 
 async function submit(run: DemoRun, view: StoredView, userId: string, values: Record<string, unknown>) {
   const filled = Object.entries(values)
     .map(([k, v]) => `${k}=${typeof v === "string" && v.length > 40 ? `${v.slice(0, 37)}…` : String(v)}`)
     .join(", ");
-  run.print(
-    `> ${name(run, userId)} fills in ${filled} and presses "${String((view.definition.submit as JsonObject | undefined)?.text ?? "Submit")}"`,
-  );
+  const button = String((view.definition.submit as JsonObject | undefined)?.text ?? "Submit");
+  run.print(`> ${name(run, userId)} ${filled ? `fills in ${filled}` : "keeps what the form proposes"} and presses "${button}"`);
   // Values by input block, under the action id of the block's element (as Slack's view.state.values has them).
   const byBlock = Object.fromEntries(
     Object.entries(values).map(([blockId, value]) => {
@@ -160,9 +265,22 @@ async function submit(run: DemoRun, view: StoredView, userId: string, values: Re
   return result;
 }
 
-async function click(run: DemoRun, userId: string, message: { channel: string; ts: string }, actionId: string, label: string) {
+async function click(
+  run: DemoRun,
+  userId: string,
+  message: { channel: string; ts: string },
+  actionId: string,
+  label: string,
+  blockId?: string,
+) {
   run.print(`> ${name(run, userId)} clicks "${label}"`);
-  const result = await slack(run).blockAction({ userId, actionId, channelId: message.channel, messageTs: message.ts });
+  const result = await slack(run).blockAction({
+    userId,
+    actionId,
+    channelId: message.channel,
+    messageTs: message.ts,
+    ...(blockId ? { blockId } : {}),
+  });
   if (result.status !== 200) throw new DemoError(`clicking "${label}": the app answered HTTP ${result.status}`);
 }
 
@@ -266,8 +384,84 @@ const fixPushed: DemoStep = {
   missing: (run) => (run.repo ? undefined : "no GitHub emulator"),
   async run(run) {
     const branchName = (await incident(run)).hotfixBranch ?? "";
-    run.fixSha = pushFix(run.sandbox, branchName);
-    run.print(`> sam-sre pushes the fix ${run.fixSha.slice(0, 7)} to ${branchName} on GitHub; build and integration-tests pass`);
+    // With waivers in this build, the story has the flaky integration suite that runbook 004's waivers are for.
+    const flaky = run.verbs.has("waiver");
+    run.fixSha = pushFix(run.sandbox, branchName, flaky ? { flaky: "integration-tests" } : {});
+    run.print(
+      `> sam-sre pushes the fix ${run.fixSha.slice(0, 7)} to ${branchName} on GitHub; ${
+        flaky ? "build and test pass, the flaky integration-tests fail" : "build, test and integration-tests pass"
+      }`,
+    );
+  },
+};
+
+async function releaseForm(run: DemoRun, waiver?: string): Promise<void> {
+  const command = await type(run, BOB, run.room, "release");
+  const view = await openedView(run, command.triggerId, (v) => v.blocks.some((b) => b.block_id === "version"));
+  describeForm(run, view);
+  const version = view.blocks.find((b) => b.block_id === "version")?.element as JsonObject | undefined;
+  run.version = String(version?.initial_value ?? "v1.2.4").replace(/^v/, "");
+  await submit(run, view, BOB, {
+    commit: run.fixSha,
+    justification: "Card fees are rounded down since v1.2.3: every EU card payment is under-charged until this ships.",
+    ...(run.ticketUrl ? { ticket: run.ticketUrl } : {}),
+    risk: "medium",
+    ...(waiver ? { waivers: waiver } : {}),
+  });
+}
+
+const releaseBlocked: DemoStep = {
+  name: "release, blocked by a failing gate",
+  missing: needsVerb("waiver", (run) => (run.repo ? undefined : "no GitHub emulator")),
+  async run(run) {
+    await releaseForm(run);
+    await said(run, run.room, /blocked by gates/);
+    await settled(run);
+  },
+};
+
+const waiver: DemoStep = {
+  name: "waiver with two approvals",
+  missing: needsVerb("waiver", (run) => (run.repo ? undefined : "no GitHub emulator")),
+  async run(run) {
+    const command = await type(run, ALICE, run.room, "waiver request");
+    const view = await openedView(run, command.triggerId);
+    describeForm(run, view);
+    await submit(
+      run,
+      view,
+      ALICE,
+      fillForm(run, view, {
+        type: "gate-bypass",
+        tag: `v${run.version}`,
+        gates: "integration-tests",
+        justification: "The integration suite fails on a known-flaky settlement mock (ENG-3); the fee rounding is covered by unit tests.",
+        risk: "low",
+        mitigations: "Manual verification of fee posting on staging",
+        expiry: "24h",
+      }),
+    );
+    const request = await waitFor("the waiver request with its Approve button", () =>
+      slack(run)
+        .messages(run.room)
+        .find((m) => JSON.stringify(m.blocks ?? []).includes('"block_id":"waiver:')),
+    );
+    const code = /"block_id":"waiver:([^"]+)"/.exec(JSON.stringify(request.blocks))?.[1] ?? "";
+    run.waiver = code;
+    run.print(`  #${slack(run).channel(run.room)?.name}: ${firstLine(slackText(request.text, slack(run)))}`);
+    for (const approver of [BOB, CAROL]) {
+      const count = slack(run).messages(run.room).length;
+      const actionId = String(
+        ((request.blocks ?? []).find((b) => b.block_id === `waiver:${code}`)?.elements as JsonObject[] | undefined)?.[0]?.action_id ?? "",
+      );
+      await click(run, approver, request, actionId, "Approve");
+      await nextMessage(run, run.room, count, `${name(run, approver)}'s approval to show`).catch(() => undefined);
+    }
+    await waitFor(`waiver ${code} to be active`, async () => {
+      const row = await run.sandbox.app.ctx.prisma.waiver.findFirst({ where: { code } });
+      return row?.status === "active" || undefined;
+    });
+    run.print(`  waiver ${code} is active: two approvers, neither of them the requester`);
   },
 };
 
@@ -275,18 +469,129 @@ const release: DemoStep = {
   name: "release",
   missing: (run) => (run.repo ? undefined : "no GitHub emulator"),
   async run(run) {
-    const command = await type(run, BOB, run.room, "release");
-    const view = await openedView(run, command.triggerId, (v) => v.blocks.some((b) => b.block_id === "version"));
-    describeForm(run, view);
-    const version = view.blocks.find((b) => b.block_id === "version")?.element as JsonObject | undefined;
-    run.version = String(version?.initial_value ?? "v1.2.4").replace(/^v/, "");
-    await submit(run, view, BOB, {
-      commit: run.fixSha,
-      justification: "Card fees are rounded down since v1.2.3: every EU card payment is under-charged until this ships.",
-      ...(run.ticketUrl ? { ticket: run.ticketUrl } : {}),
-      risk: "medium",
-    });
+    await releaseForm(run, run.waiver || undefined);
     await said(run, run.room, new RegExp(`v${run.version.replaceAll(".", "\\.")} released`));
+    await settled(run);
+  },
+};
+
+const uatSchedule: DemoStep = {
+  name: "UAT scheduled",
+  missing: needsVerb("uat"),
+  async run(run) {
+    const count = slack(run).messages(run.room).length;
+    const command = await type(run, BOB, run.room, "uat schedule");
+    const view = await openedView(run, command.triggerId);
+    describeForm(run, view);
+    await submit(run, view, BOB, fillForm(run, view, {}));
+    await nextMessage(run, run.room, count, "the UAT session in the war room");
+    await settled(run);
+  },
+};
+
+const uatChecklist: DemoStep = {
+  name: "UAT checklist",
+  missing: needsVerb("uat"),
+  async run(run) {
+    const checklist = await waitFor("the UAT checklist with its buttons", () =>
+      slack(run)
+        .messages(run.room)
+        .findLast((m) => JSON.stringify(m.blocks ?? []).includes('"block_id":"uat_item_actions_')),
+    );
+    run.print(`  #${slack(run).channel(run.room)?.name}: ${firstLine(blocksAsText(checklist.blocks ?? [], slack(run)))}`);
+    const rows = (checklist.blocks ?? []).filter((b) => String(b.block_id).startsWith("uat_item_actions_"));
+    for (const row of rows) {
+      const index = String(row.block_id).slice("uat_item_actions_".length);
+      const item = slackText(
+        String(((checklist.blocks ?? []).find((b) => b.block_id === `uat_item_${index}`)?.text as JsonObject)?.text ?? ""),
+        slack(run),
+      );
+      const pass = ((row.elements ?? []) as JsonObject[]).find((e) => (e.text as JsonObject | undefined)?.text === "Pass");
+      await click(
+        run,
+        CAROL,
+        checklist,
+        String(pass?.action_id),
+        `Pass (${item.split("\n")[0]?.replaceAll("*", "")})`,
+        String(row.block_id),
+      );
+    }
+    await waitFor("every checklist item to pass", () => {
+      const now = slack(run)
+        .messages(run.room)
+        .find((m) => m.ts === checklist.ts);
+      return now && !JSON.stringify(now.blocks ?? []).includes("not tested yet") ? now : undefined;
+    });
+    run.print(
+      `  the checklist now reads: ${firstLine(
+        blocksAsText(
+          slack(run)
+            .messages(run.room)
+            .find((m) => m.ts === checklist.ts)
+            ?.blocks?.slice(1) ?? [],
+          slack(run),
+        ),
+      )}`,
+    );
+    await settled(run);
+  },
+};
+
+const uatFeedback: DemoStep = {
+  name: "UAT feedback, logged in Linear",
+  missing: needsVerb("uat"),
+  async run(run) {
+    const before = run.sandbox.linear?.issues().length ?? 0;
+    const command = await type(run, ERIN, run.room, "uat feedback");
+    const view = await openedView(run, command.triggerId);
+    describeForm(run, view);
+    await submit(
+      run,
+      view,
+      ERIN,
+      fillForm(run, view, {
+        workflow: "Payment posting",
+        severity: "medium",
+        happened: "A 10.05 EUR basket now charges a 0.29 EUR fee: correct. The receipt still shows the old fee line.",
+        steps: "Pay 10.05 EUR with an EU test card on staging; open the receipt.",
+        expected: "The receipt shows the fee that was charged.",
+      }),
+    );
+    if (run.sandbox.linear) {
+      const issue = await waitFor("the feedback's Linear issue", () => run.sandbox.linear?.issues()[before]);
+      run.print(`  Linear: ${issue.identifier} ${issue.title} (${run.sandbox.linear.labelNames(issue.id).join(", ")})`);
+    }
+    await settled(run);
+  },
+};
+
+const uatClose: DemoStep = {
+  name: "UAT closed",
+  missing: needsVerb("uat"),
+  async run(run) {
+    const count = slack(run).messages(run.room).length;
+    await type(run, BOB, run.room, "uat close --feedback done");
+    await nextMessage(run, run.room, count, "UAT to close");
+    await settled(run);
+  },
+};
+
+const alert: DemoStep = {
+  name: "an alert after the production deploy",
+  async run(run) {
+    const count = slack(run).messages(run.room).length;
+    const startsAt = new Date();
+    const alerting = { service: "payments-api", name: "CardFeeErrorRate", value: 0.021, startsAt };
+    run.print("> Alertmanager sends a firing alert: CardFeeErrorRate on payments-api (2.1 % errors)");
+    if (!(await alertWebhook(run.sandbox, { ...alerting, status: "firing" }))) {
+      run.print("  (this build has no alert webhook yet: skipped)");
+      return;
+    }
+    await nextMessage(run, run.room, count, "the alert in the war room", /CardFeeErrorRate/);
+    const later = slack(run).messages(run.room).length;
+    run.print("> Alertmanager sends the same alert resolved");
+    await alertWebhook(run.sandbox, { ...alerting, status: "resolved" });
+    await nextMessage(run, run.room, later, "the alert's resolution in the war room", /recovered|resolved/i);
     await settled(run);
   },
 };
@@ -330,6 +635,50 @@ const complete: DemoStep = {
   },
 };
 
+/** A verb of /hotfix help; a step that needs one this build lacks is skipped (never imitated). */
+function needsVerb(verb: string, also?: (run: DemoRun) => string | undefined) {
+  return (run: DemoRun) => (run.verbs.has(verb) ? also?.(run) : `this build has no /hotfix ${verb} yet`);
+}
+
+const postmortemInSlack: DemoStep = {
+  name: "post-mortem in the war room",
+  missing: needsVerb("postmortem"),
+  async run(run) {
+    const before = new Set(
+      slack(run)
+        .files()
+        .map((f) => f.id),
+    );
+    await type(run, BOB, run.room, "postmortem");
+    const file = await waitFor("the post-mortem file in the war room", () =>
+      slack(run)
+        .files()
+        .find((f) => !before.has(f.id) && f.completed && f.channels.includes(run.room)),
+    );
+    run.print(`  #${slack(run).channel(run.room)?.name}: the bot uploads ${file.filename} (${file.content?.length ?? 0} bytes)`);
+  },
+};
+
+const postmortemExport: DemoStep = {
+  name: "post-mortem export",
+  missing: needsVerb("postmortem"),
+  async run(run) {
+    const url = `${run.sandbox.app.url}/incidents/HF-${run.incidentNumber}/postmortem.md`;
+    run.print(
+      `> bob downloads the post-mortem: GET /incidents/HF-${run.incidentNumber}/postmortem.md (Authorization: Bearer $EXPORT_TOKEN)`,
+    );
+    const res = await fetch(url, { headers: { authorization: `Bearer ${run.sandbox.exportToken}` } });
+    const body = await res.text();
+    if (res.status !== 200) throw new DemoError(`the post-mortem export answered ${res.status}: ${body.trim()}`);
+    mkdirSync(run.outDir, { recursive: true });
+    run.postmortemPath = path.join(run.outDir, `postmortem-HF-${run.incidentNumber}.md`);
+    writeFileSync(run.postmortemPath, body);
+    const headings = body.split("\n").filter((l) => /^#{1,2} /.test(l));
+    for (const heading of headings.slice(0, 12)) run.print(`  | ${heading}`);
+    run.print(`  (${body.split("\n").length} lines, written to ${run.postmortemPath})`);
+  },
+};
+
 const status: DemoStep = {
   name: "status",
   async run(run) {
@@ -348,11 +697,20 @@ export const DEMO_STEPS: DemoStep[] = [
   status,
   branch,
   fixPushed,
+  releaseBlocked,
+  waiver,
   release,
   stagingDeploy,
+  uatSchedule,
+  uatChecklist,
+  uatFeedback,
+  uatClose,
   productionDeploy,
+  alert,
   stability,
+  postmortemInSlack,
   complete,
+  postmortemExport,
 ];
 
 // ------------------------------------------------------------ transcript
@@ -406,6 +764,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     room: "",
     fixSha: "",
     version: "",
+    waiver: "",
     repo: sandbox.github?.repo("acme/payments"),
     postmortemPath: undefined,
     outDir: options.outDir,

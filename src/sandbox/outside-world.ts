@@ -32,8 +32,8 @@ async function newestWith(world: OutsideWorld, field: "hotfixBranch" | "releaseT
   });
 }
 
-/** sam-sre pushes a fix to the hotfix branch; build and integration tests pass on it. */
-export function pushFix(world: OutsideWorld, branch: string): string {
+/** sam-sre pushes a fix to the hotfix branch; CI passes on it (or, with `flaky`, the integration tests fail). */
+export function pushFix(world: OutsideWorld, branch: string, options: { flaky?: string } = {}): string {
   const repo = github(world).repo(SANDBOX_REPOSITORY);
   if (!repo.branch(branch)) throw new OutsideWorldError(`There is no branch ${branch} in ${SANDBOX_REPOSITORY}.`);
   const sha = repo.commit({
@@ -44,8 +44,10 @@ export function pushFix(world: OutsideWorld, branch: string): string {
       "src/money.ts": `export function roundHalfEven(value: number): number {\n  return Math.round(value); // ${new Date().toISOString()}\n}\n`,
     },
   });
-  repo.addCheckRun(sha, { name: "build", conclusion: "success" });
-  repo.addCheckRun(sha, { name: "integration-tests", conclusion: "success" });
+  // The checks main's branch protection requires (build, test), and the integration tests.
+  for (const name of ["build", "test", "integration-tests"]) {
+    repo.addCheckRun(sha, { name, conclusion: name === options.flaky ? "failure" : "success" });
+  }
   return sha;
 }
 
@@ -64,6 +66,44 @@ export async function deployWebhook(world: OutsideWorld, tag: string, environmen
     secret: world.githubWebhookSecret,
   });
   if (res.status !== 200) throw new OutsideWorldError(`The bot answered the ${environment} deploy webhook with ${res.status}: ${res.body}`);
+}
+
+/** Alertmanager tells the bot about an alert on `service` (Bearer ALERTS_TOKEN); false when this build has no alert webhook. */
+export async function alertWebhook(
+  world: OutsideWorld & { alertsToken: string },
+  alert: { service: string; name: string; status: "firing" | "resolved"; value?: number; startsAt: Date },
+): Promise<boolean> {
+  const body = {
+    version: "4",
+    status: alert.status,
+    receiver: "hotfix-commander",
+    groupLabels: { alertname: alert.name },
+    commonLabels: { alertname: alert.name, service: alert.service, severity: "critical" },
+    commonAnnotations: {
+      summary: `${alert.name} on ${alert.service}`,
+      ...(alert.value !== undefined ? { value: String(alert.value) } : {}),
+    },
+    externalURL: "https://alertmanager.example.com",
+    alerts: [
+      {
+        status: alert.status,
+        labels: { alertname: alert.name, service: alert.service },
+        annotations: { summary: `${alert.name} on ${alert.service}` },
+        startsAt: alert.startsAt.toISOString(),
+        endsAt: alert.status === "resolved" ? new Date().toISOString() : "0001-01-01T00:00:00Z",
+        generatorURL: "https://prometheus.example.com/graph",
+        fingerprint: `${alert.name}-${alert.service}`,
+      },
+    ],
+  };
+  const res = await fetch(`${world.app.url}/webhooks/alerts/alertmanager`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${world.alertsToken}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (res.status === 404) return false;
+  if (res.status >= 300) throw new OutsideWorldError(`The bot answered the alert webhook with ${res.status}: ${await res.text()}`);
+  return true;
 }
 
 /** Someone files the bug in Linear (team ENG); returns its identifier and URL. */
@@ -90,7 +130,7 @@ export async function githubAction(world: OutsideWorld, action: string): Promise
     const incident = await newestWith(world, "hotfixBranch");
     if (!incident?.hotfixBranch) throw new OutsideWorldError("No hotfix branch yet: type /hotfix branch in a war room first.");
     const sha = pushFix(world, incident.hotfixBranch);
-    return `sam-sre pushed ${sha.slice(0, 7)} to ${incident.hotfixBranch}; build and integration-tests passed. Next: /hotfix release.`;
+    return `sam-sre pushed ${sha.slice(0, 7)} to ${incident.hotfixBranch}; build, test and integration-tests passed. Next: /hotfix release.`;
   }
   if (action === "deploy-staging" || action === "deploy-production") {
     const environment = action === "deploy-staging" ? "staging" : "production";

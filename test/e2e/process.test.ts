@@ -102,7 +102,7 @@ describe("hotfix start", () => {
     } finally {
       await db.drop();
     }
-  });
+  }, 120_000);
 
   it("with NODE_ENV=production and no Slack credentials refuses to start (exit 2), no sandbox", async () => {
     const bot = startBotProcess({ NODE_ENV: "production", HOTFIX_DATA_DIR: dataDir });
@@ -180,12 +180,13 @@ describe("hotfix demo", () => {
         "complete*",
       ])
         expect(out).toContain(step);
-      expect(out).not.toContain("skipped");
+      // A step may be skipped only when this build lacks its verb (a lane not landed), never for want of an emulator.
+      for (const skipped of out.match(/^== .*: skipped, .*$/gm) ?? []) expect(skipped).toMatch(/this build has no \/hotfix \w+ yet/);
       expect(out).toContain("== What each channel saw");
       expect(readFileSync(path.join(outDir, "transcript.txt"), "utf8")).toContain("#eng-prod");
     } finally {
       rmSync(outDir, { recursive: true, force: true });
       await db.drop();
     }
-  });
+  }, 180_000);
 });
