@@ -147,3 +147,33 @@ export function linearAction(world: OutsideWorld, action: string): string {
   const filed = fileBug(world, "Card fees rounded down for EU cards");
   return `Filed ${filed.identifier}: ${filed.url} (paste it as the ticket link when you declare).`;
 }
+
+// ------------------------------------------------------ the monitoring panel
+
+export const MONITORING_ACTIONS = [
+  { id: "fire-alert", label: "Fire an alert", hint: "Alertmanager: CardFeeErrorRate firing on the newest open incident's service" },
+  { id: "resolve-alert", label: "Resolve it", hint: "Alertmanager: the same alert resolved" },
+];
+
+/** The alerts the monitoring panel sent, newest first, for the panel to list. */
+export interface AlertLog {
+  sent: { name: string; service: string; status: "firing" | "resolved"; at: Date }[];
+  firingSince?: Date;
+}
+
+export async function monitoringAction(world: OutsideWorld & { alertsToken: string }, log: AlertLog, action: string): Promise<string> {
+  if (action !== "fire-alert" && action !== "resolve-alert") throw new OutsideWorldError(`No monitoring action ${action}.`);
+  const incident = await world.app.ctx.prisma.incident.findFirst({ where: { completedAt: null }, orderBy: { declaredAt: "desc" } });
+  // Alerts find their incident by service: the declare form's "Affected service".
+  const service = incident?.service ?? "payments-api";
+  const status = action === "fire-alert" ? "firing" : "resolved";
+  const startsAt = status === "firing" ? new Date() : (log.firingSince ?? new Date());
+  if (!(await alertWebhook(world, { service, name: "CardFeeErrorRate", status, value: 0.021, startsAt }))) {
+    throw new OutsideWorldError("This build has no alert webhook yet.");
+  }
+  log.firingSince = status === "firing" ? startsAt : undefined;
+  log.sent.unshift({ name: "CardFeeErrorRate", service, status, at: new Date() });
+  return `Alertmanager sent CardFeeErrorRate ${status} for service ${service}${
+    incident?.service ? "" : " (set the incident's Affected service to payments-api for it to match)"
+  }.`;
+}

@@ -16,7 +16,17 @@ import type { Logger } from "pino";
 import { type RunningApp, startHotfixCommander } from "../app.js";
 import { type Config, envSchema, loadPolicyFile, mergePolicy, parsePolicy } from "../config.js";
 import { runningPostmaster } from "../store/embedded.js";
-import { GITHUB_ACTIONS, githubAction, LINEAR_ACTIONS, linearAction, type OutsideWorld, SANDBOX_REPOSITORY } from "./outside-world.js";
+import {
+  type AlertLog,
+  GITHUB_ACTIONS,
+  githubAction,
+  LINEAR_ACTIONS,
+  linearAction,
+  MONITORING_ACTIONS,
+  monitoringAction,
+  type OutsideWorld,
+  SANDBOX_REPOSITORY,
+} from "./outside-world.js";
 
 export { SANDBOX_REPOSITORY } from "./outside-world.js";
 
@@ -299,6 +309,29 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         title: `GitHub · ${SANDBOX_REPOSITORY}`,
         load: () => githubPanel(github),
         act: (action) => githubAction(world, action),
+      });
+    }
+    // Alerts, when this build has the alert webhook (an unauthenticated probe: 401 means it is there).
+    const probe = await fetch(`${app.url}/webhooks/alerts/alertmanager`, { method: "POST" }).catch(() => undefined);
+    if (probe && probe.status !== 404) {
+      const alerts: AlertLog = { sent: [] };
+      slack.panels.set("monitoring", {
+        id: "monitoring",
+        title: "Monitoring · Alertmanager",
+        load: () => ({
+          actions: MONITORING_ACTIONS,
+          sections: [
+            {
+              title: "Alerts sent",
+              rows: alerts.sent.map((a) => ({
+                text: `${a.name} on ${a.service}`,
+                badge: a.status,
+                detail: a.at.toISOString().slice(11, 19),
+              })),
+            },
+          ],
+        }),
+        act: (action) => monitoringAction({ ...world, alertsToken }, alerts, action),
       });
     }
     if (linear) {

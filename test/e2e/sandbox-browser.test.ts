@@ -97,6 +97,7 @@ describe.skipIf(!hasChromium)(`the sandbox page in Chromium${hasChromium ? "" : 
     await modal.locator('[data-input-block="severity"] select').selectOption("P1");
     await modal.locator('[data-input-block="commander"] select').selectOption("U0BOB");
     await modal.locator('[data-input-block="impact_users"] input').fill("Everyone paying by card");
+    await modal.locator('[data-input-block="service"] input').fill("payments-api");
     await modal.locator('button[type="submit"]').click();
     await modal.waitFor({ state: "detached" });
 
@@ -124,7 +125,13 @@ describe.skipIf(!hasChromium)(`the sandbox page in Chromium${hasChromium ? "" : 
     expect(kinds).toEqual(expect.arrayContaining(["slash_command", "view_submission", "block_actions"]));
     expect(sandbox.slack.deliveries().every((d) => d.status === 200)).toBe(true);
 
-    // The outside world from the side panels: a bug filed in Linear shows up in its panel.
+    // The outside world from the side panels. An alert (when this build has the alert webhook) reaches the war room.
+    if ((await page.locator('[data-panel="monitoring"]').count()) > 0) {
+      await page.locator('[data-panel="monitoring"] [data-panel-action="fire-alert"]').click();
+      await shows(page.locator("#status"), "CardFeeErrorRate firing for service payments-api");
+      await page.locator("article.msg", { hasText: "CardFeeErrorRate" }).first().waitFor();
+    }
+    // A bug filed in Linear shows up in its panel.
     await page.locator('[data-panel="linear"] [data-panel-action="file-bug"]').click();
     await shows(page.locator("#status"), "Filed ENG-1");
     await shows(page.locator('[data-panel="linear"]'), "ENG-1 Card fees rounded down");

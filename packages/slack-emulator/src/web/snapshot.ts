@@ -103,6 +103,8 @@ export function pageSnapshot(state: WorkspaceState, userId: string, channelRef: 
     users: humans(state),
     /** Every user's display name (bots too), for <@U…> mentions. */
     names: Object.fromEntries([...state.users.values()].map((u) => [u.id, u.displayName || u.realName || u.name])),
+    /** User group handles, for <!subteam^S…> mentions. */
+    groups: Object.fromEntries([...state.usergroups.values()].map((g) => [g.id, g.handle])),
     channels,
     channel: current,
     modal: view(topModal(state, userId)),

@@ -122,7 +122,8 @@ function token(inner) {
   if (target.startsWith("!date")) return `<time>${esc(slackDate(target, label))}</time>`;
   if (target.startsWith("!")) {
     const special = target.slice(1).split("^")[0];
-    return `<span class="mention">${esc(label || (special.startsWith("subteam") ? "@group" : `@${special}`))}</span>`;
+    const group = special === "subteam" ? ui.page?.groups?.[target.split("^")[1] ?? ""] : undefined;
+    return `<span class="mention">${esc(label || `@${group ?? special}`)}</span>`;
   }
   const href = safeUrl(decodeEntities(target));
   if (!href) return esc(decodeEntities(label || target));
