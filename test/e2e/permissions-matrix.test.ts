@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BRANCH_CREATE_ACTION } from "../../src/slack/blocks/release-lane.js";
 import type { IncidentWithRoles } from "../../src/store/incidents.js";
 import { assignRole } from "../../src/workflows/incident-updates.js";
+import { requestWaiver } from "../../src/workflows/waivers.js";
 import { declareViaSlack, settled } from "../support/declare.js";
 import { eventually, type Harness } from "../support/harness.js";
 import {
@@ -64,6 +65,20 @@ interface Case {
   /** Before the attempts: the incident's release lane state. */
   release?: boolean;
 }
+
+/** The waiver each incident's approve row clicks on (requested by the requester in `prepare`). */
+const waiverOf = new Map<string, string>();
+
+const WAIVER_FORM = {
+  type: "gate-bypass",
+  hotfixTag: "v1.2.4",
+  gates: "integration-tests",
+  justification: "Emergency fee fix: the integration suite does not exercise fee rounding and is flaky on the payment sandbox.",
+  risk: "low",
+  mitigations: "Manual verification of fee posting",
+  expiry: "1h",
+  ticketUrl: "https://linear.app/acme/issue/ENG-7",
+};
 
 const TABLE: Case[] = [
   {
@@ -227,6 +242,62 @@ const TABLE: Case[] = [
     command: () => "rollback it breaks refunds",
   },
   {
+    rule: "request a waiver",
+    action: "waiver request (opens the form)",
+    recorded: "request_waiver",
+    who: ANYONE,
+    command: () => "waiver request",
+  },
+  {
+    rule: "approve or deny a waiver: members of people.approvers",
+    action: "waiver Approve (button)",
+    recorded: "approve_waiver",
+    who: ["approver"],
+    prepare: async (h, incident) => {
+      if (waiverOf.has(incident.id)) return;
+      const made = await requestWaiver(h.app.ctx, incident, WAIVER_FORM, USERS.requester, `matrix:${incident.id}`);
+      if (!made.ok) throw new Error(`no waiver: ${made.errors.join("; ")}`);
+      waiverOf.set(incident.id, made.waiver.id);
+    },
+    drive: async (h, incident, user) => {
+      const code = waiverOf.get(incident.id) as string;
+      const channel = incident.warRoomChannelId as string;
+      const message = await eventually(() => {
+        const found = h.slack.messages(channel).find((m) => m.text.includes(`waiver *${code}* requested`));
+        if (!found) throw new Error(`no request message for ${code}`);
+        return found;
+      });
+      await h.slack.blockAction({ userId: user, actionId: "waiver_approve", channelId: channel, messageTs: message.ts });
+    },
+    effect: async (h, incident, user) => {
+      const waiver = await h.db.prisma.waiver.findFirstOrThrow({ where: { incidentId: incident.id }, include: { approvals: true } });
+      expect(waiver.approvals.map((a) => a.approver)).toEqual([user]);
+    },
+  },
+  {
+    rule: "approve or deny a waiver: never the requester",
+    action: "waiver Deny (button) on your own request",
+    recorded: "approve_waiver",
+    // The approver requested this one: nobody of the kinds but another approver could decide it.
+    who: [],
+    prepare: async (h, incident) => {
+      if (waiverOf.has(incident.id)) return;
+      const made = await requestWaiver(h.app.ctx, incident, WAIVER_FORM, USERS.approver, `matrix:${incident.id}`);
+      if (!made.ok) throw new Error(`no waiver: ${made.errors.join("; ")}`);
+      waiverOf.set(incident.id, made.waiver.id);
+    },
+    drive: async (h, incident, user) => {
+      const code = waiverOf.get(incident.id) as string;
+      const channel = incident.warRoomChannelId as string;
+      const message = await eventually(() => {
+        const found = h.slack.messages(channel).find((m) => m.text.includes(`waiver *${code}* requested`));
+        if (!found) throw new Error(`no request message for ${code}`);
+        return found;
+      });
+      await h.slack.blockAction({ userId: user, actionId: "waiver_deny", channelId: channel, messageTs: message.ts });
+    },
+  },
+  {
     rule: "complete",
     action: "complete",
     recorded: "complete",
@@ -274,7 +345,9 @@ async function snapshot(incidentId: string): Promise<string> {
     steps: await p.sideEffect.findMany({ where, orderBy: { key: "asc" }, select: { key: true, status: true, attempts: true } }),
     milestones: await p.milestone.findMany({ where }),
     deployments: await p.deployment.findMany({ where }),
-    waivers: await p.waiver.findMany({ where }),
+    waivers: await p.waiver.findMany({ where, include: { approvals: true } }),
+    // A refused decision is audited (like permission_refused on the timeline): that is the record of the attempt, not a change.
+    waiverAudit: await p.waiverAudit.findMany({ where: { NOT: { action: { endsWith: "_refused" } } }, orderBy: { id: "asc" } }),
     uat: await p.uatSession.findMany({ where }),
     feedback: await p.uatFeedback.findMany({ where }),
     incidents: await p.incident.count(),
@@ -306,7 +379,7 @@ async function attempt(row: Case, incident: IncidentWithRoles, user: string): Pr
 }
 
 const text = (answers: EphemeralMessage[]) => answers.map((a) => `${a.text} ${JSON.stringify(a.blocks ?? [])}`).join("\n");
-const PERMISSION_REFUSAL = /Only .* can /;
+const PERMISSION_REFUSAL = /Only .* can |You requested this waiver; another approver must decide on it/;
 
 beforeAll(async () => {
   ({ h, repo } = await startReleaseLane({
@@ -365,9 +438,10 @@ for (const row of TABLE) {
       const user = USERS[kind];
       const allowed = row.who === ANYONE || row.who.includes(kind);
       await row.prepare?.(h, incident);
-      await settled(h.db.prisma);
+      // A refusal is compared with a quiet state: whatever earlier attempts queued has run.
+      if (!allowed) await settled(h.db.prisma);
       const current = await incidentNow(h, incident.id);
-      const before = await snapshot(incident.id);
+      const before = allowed ? "" : await snapshot(incident.id);
       const writes = { slack: slackWrites(), github: githubWrites() };
       const answers = await attempt(row, current, user);
       const refusals = await refusalsOf(incident.id, user);
