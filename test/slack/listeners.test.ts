@@ -81,9 +81,10 @@ describe("the declare form", () => {
 
 describe("App Home", () => {
   it("publishes the home view to whoever opened it", async () => {
-    const findMany = vi.fn(async () => []);
+    // The Home's data is one raw query (store/home.ts); here it finds no incident.
+    const queryRaw = vi.fn(async () => []);
     const publish = vi.fn(async () => ({ ok: true }));
-    await appHomeOpened(fakeContext({ prisma: { incident: { findMany } } as never }))({
+    await appHomeOpened(fakeContext({ prisma: { $queryRaw: queryRaw } as never }))({
       event: { type: "app_home_opened", user: "U0ALICE", tab: "home", channel: "D1", event_ts: "1" } as never,
       client: { views: { publish } } as never,
     });
@@ -93,6 +94,7 @@ describe("App Home", () => {
     expect(args.user_id).toBe("U0ALICE");
     expect(args.view.type).toBe("home");
     expect(args.view.blocks.map((b) => b.text?.text)).toContain("*No open incidents.* :white_check_mark:");
+    expect(queryRaw).toHaveBeenCalledTimes(1);
   });
 
   it("ignores the other tabs", async () => {
