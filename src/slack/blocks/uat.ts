@@ -143,7 +143,7 @@ export function uatMessage(m: UatMessage): { text: string; blocks?: Block[] } {
       };
     case "linear_refused":
       return {
-        text: `:warning: ${mention(m.author)}, Linear refused the issue for this feedback: ${escapeMrkdwn(m.reason, 300)}. The feedback is stored and shows in \`/hotfix uat backlog\`; fix the Linear set-up (README "Linear") and run \`/hotfix retry\`.`,
+        text: `:warning: ${mention(m.author)}, Linear refused the issue for this feedback: ${escapeMrkdwn(m.reason, 300)}. The feedback is stored and shows in \`/hotfix uat backlog\`; the bot tries again every few minutes, so fixing the Linear set-up (README "Linear set-up") is enough.`,
       };
     case "feedback_resolved":
       return {
