@@ -3,7 +3,7 @@
 // workspace, Slack's &amp; &lt; &gt; decoded, Block Kit flattened to lines.
 import type { JsonObject, SlackEmulator } from "@hotfix/slack-emulator";
 
-type Names = Pick<SlackEmulator, "user" | "channel">;
+type Names = Pick<SlackEmulator, "user" | "channel" | "state">;
 
 export function slackText(text: string, names: Names): string {
   return text
@@ -13,6 +13,7 @@ export function slackText(text: string, names: Names): string {
       if (target.startsWith("#")) return `#${label ?? names.channel(target.slice(1))?.name ?? target.slice(1)}`;
       // <!date^1700000000^{date_short}|fallback> shows a date; <!here> and <!subteam^S1> mention.
       if (target.startsWith("!date")) return label ?? target;
+      if (target.startsWith("!subteam^")) return label ?? `@${names.state.usergroups.get(target.split("^")[1] ?? "")?.handle ?? "group"}`;
       if (target.startsWith("!")) return `@${label ?? target.slice(1).split("^")[0]}`;
       return label ? `${label} (${target})` : target;
     })
