@@ -24,8 +24,11 @@ import { createHttpServer, type Route } from "./http/server.js";
 import { createGitHubClient, type GitHubClientOptions } from "./integrations/github.js";
 import { createLinearAdapter } from "./integrations/linear.js";
 import { usergroupMembers } from "./integrations/slack.js";
+import { PacedWebClient, type PaceRule } from "./integrations/slack-pacing.js";
 import { defineJobs, type EffectRegistry, SWEEP_QUEUE, type TimerDefinition } from "./jobs/index.js";
 import { createJobQueue, type JobQueue } from "./jobs/queue.js";
+import { SYNC_QUEUE } from "./jobs/side-effects.js";
+import { createWorkerInstance, type WorkerInstance } from "./jobs/worker-instance.js";
 import { createSlackApp } from "./slack/app.js";
 import { registerListeners } from "./slack/listeners/index.js";
 import { type Database, openDatabase } from "./store/database.js";
@@ -80,6 +83,13 @@ export interface StartOptions {
   effectLeaseMs?: number;
   /** GitHub client tuning (tests turn throttling off and shorten waits). */
   github?: GitHubClientOptions;
+  /** First backoff of a failed step (default 2 s, x3 per failure up to 5 min); tests shorten it. */
+  effectBackoffMs?: number;
+  /** The Slack tiers the outbox paces to (default Slack's published ones); tests scale them like the emulator's. */
+  slackPacing?: Record<string, PaceRule>;
+  /** Worker heartbeat and when a silent worker counts as gone (defaults 1 s and 6 s). */
+  heartbeatMs?: number;
+  workerStaleMs?: number;
 }
 
 export interface RunningApp {
@@ -117,9 +127,24 @@ export async function startHotfixCommander(config: Config, options: StartOptions
   const linear = createLinearAdapter(config.env, config.policy.linear, logger);
   if (linear) ctx.linear = linear;
   registerListeners(slack.app, ctx);
+  // Background work gets its own Slack client (paced to the tiers, Retry-After honoured, a timeout, no hidden retries):
+  // the same context otherwise (a prototype, so later additions to ctx are seen too).
+  const outboxSlack = new PacedWebClient({
+    token: config.env.SLACK_BOT_TOKEN,
+    slackApiUrl: config.env.SLACK_API_URL,
+    ...(options.slackPacing ? { rules: options.slackPacing } : {}),
+  });
+  const workerCtx: AppContext = Object.create(ctx, {
+    slack: { value: outboxSlack, enumerable: true },
+    usergroupMembers: { value: (usergroup: string) => usergroupMembers(outboxSlack, usergroup), enumerable: true },
+  });
+  let instance: WorkerInstance | undefined;
+  const timerList = timers();
   if (options.workers !== false)
-    defineJobs(jobs, ctx, effectRegistry(), timers(), {
+    defineJobs(jobs, workerCtx, effectRegistry(), timerList, {
       effectLeaseMs: options.effectLeaseMs ?? config.env.HOTFIX_EFFECT_LEASE_MS,
+      ...(options.effectBackoffMs ? { effectBackoffMs: options.effectBackoffMs } : {}),
+      instance: () => instance,
     });
   // Time to declare, branch, deploy and resolve (issue 11), from the database at each scrape.
   registerIncidentStageMetrics(metrics, () => incidentStageTimes(database.prisma));
@@ -134,12 +159,20 @@ export async function startHotfixCommander(config: Config, options: StartOptions
   try {
     await jobs.start();
     if (options.workers !== false) {
+      // Take over at once what a dead process held (and re-run the jobs it had fetched), then renew our heartbeat.
+      instance = createWorkerInstance(workerCtx, {
+        queues: [SYNC_QUEUE, ...timerList.map((t) => t.name)],
+        ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+        ...(options.workerStaleMs ? { staleMs: options.workerStaleMs } : {}),
+      });
+      await instance.start();
       // Pick up whatever a previous run left half-done, then keep sweeping.
       await jobs.send(SWEEP_QUEUE, { olderThanMs: 0 });
       await jobs.boss.schedule(SWEEP_QUEUE, "* * * * *", {});
     }
     if (slack.socketMode) await slack.app.start();
   } catch (error) {
+    await instance?.stop().catch(() => undefined);
     await jobs.stop(1_000).catch(() => undefined);
     if (!options.database) await database.close();
     throw error;
@@ -159,6 +192,7 @@ export async function startHotfixCommander(config: Config, options: StartOptions
         await http.close();
         if (slack.socketMode) await slack.app.stop().catch(() => undefined);
         await jobs.stop();
+        await instance?.stop();
         if (!options.database) await database.close();
         logger.info("stopped");
       })();

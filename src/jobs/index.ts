@@ -4,7 +4,8 @@
 
 import type { AppContext } from "../context.js";
 import type { JobQueue } from "./queue.js";
-import { type EffectDefinition, type FailureReporter, pendingError, runIncidentEffects, SYNC_QUEUE } from "./side-effects.js";
+import { backoffDelay, type EffectDefinition, type FailureReporter, pendingError, runIncidentEffects, SYNC_QUEUE } from "./side-effects.js";
+import type { WorkerInstance } from "./worker-instance.js";
 
 export const SWEEP_QUEUE = "outbox.sweep";
 
@@ -25,6 +26,10 @@ export interface TimerDefinition {
 export interface JobOptions {
   /** How long a claimed effect stays its worker's before another may take it over. */
   effectLeaseMs?: number;
+  /** First backoff after a failed step (then x3 per failure, at most 150x); default 2 s. Tests shorten it. */
+  effectBackoffMs?: number;
+  /** This process as a worker (its id is the owner of the steps it claims). */
+  instance?: () => WorkerInstance | undefined;
 }
 
 export function defineJobs(
@@ -41,10 +46,16 @@ export function defineJobs(
     expireInSeconds: 120,
     concurrency: 8,
     async handler({ incidentId }) {
+      const instance = options.instance?.();
+      const base = options.effectBackoffMs;
       const report = await runIncidentEffects(ctx, incidentId, registry.steps, {
         reportFailure: registry.reportFailure,
         ...(options.effectLeaseMs ? { leaseMs: options.effectLeaseMs } : {}),
+        ...(base ? { backoff: (n: number) => backoffDelay(n, base) } : {}),
+        ...(instance ? { ownerId: instance.id, canClaim: instance.healthy, runningHere: instance.runningHere } : {}),
       });
+      // Steps backing off (or told to wait by a rate limit) run again when their time comes, from a durable delayed job.
+      if (report.nextAt) await ctx.jobs.send(SYNC_QUEUE, { incidentId }, { startAfter: report.nextAt });
       const pending = pendingError(report);
       ctx.metrics.jobRuns.inc({ queue: SYNC_QUEUE, outcome: pending ? "retry" : "done" });
       if (pending) throw pending;
@@ -79,7 +90,7 @@ export async function sweepOutbox(ctx: AppContext, olderThanMs: number): Promise
   const stuck = await ctx.prisma.sideEffect.findMany({
     where: {
       OR: [
-        { status: "pending", updatedAt: { lt: before } },
+        { status: "pending", updatedAt: { lt: before }, OR: [{ notBefore: null }, { notBefore: { lte: ctx.now() } }] },
         { status: "running", leaseUntil: { lt: ctx.now() } },
       ],
     },

@@ -2,9 +2,12 @@
 // same transaction as their state change. Each effect is claimed with a lease
 // (so two workers never run it at once, and a dead worker's claim runs out),
 // runs once its dependencies are done, and records its result. A failing
-// effect never blocks the others; it is retried by the job, and reported when
-// it gives up. An effect found "running" with an expired lease was cut off
-// mid-call: it runs with `ambiguous: true` and must check before repeating.
+// effect never blocks the others; it is retried with a growing backoff (minutes,
+// not seconds) and reported when it gives up. Any failure whose outcome is
+// unknown (timeout, 5xx, reset, lost answer, a crash mid-call) marks the step
+// `ambiguous`: the next attempt looks before acting. `attempts` only grows (it
+// is the fencing token: a stale worker's late write never wins); `failures`
+// counts toward giving up and is what `/hotfix retry` resets.
 
 //
 // The runner knows steps only as `EffectDefinition`s with unchecked params:
@@ -12,6 +15,7 @@
 // imports effects/ or workflows/).
 
 import type { AppContext } from "../context.js";
+import { callOutcome } from "../integrations/outcome.js";
 import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
 import { Prisma, type SideEffect } from "../store/prisma.js";
 import { recordEvent } from "../store/timeline.js";
@@ -47,7 +51,16 @@ export class PermanentEffectError extends Error {}
 
 export interface RunOptions {
   leaseMs?: number;
-  maxAttempts?: number;
+  /** Failures (since the last success or retry) before a step gives up and is reported. */
+  maxFailures?: number;
+  /** Wait before the next try after `failures` failures (default backoffDelay). */
+  backoff?: (failures: number) => number;
+  /** The worker instance claiming steps (its death frees them at once). */
+  ownerId?: string;
+  /** False while this worker cannot renew its heartbeat: it claims nothing new. */
+  canClaim?: () => boolean;
+  /** "incidentId|key" of the steps this process runs now (counted: two runs of one incident may look at one step). */
+  runningHere?: Map<string, number>;
   /** Called once a step gives up, after the timeline records it. */
   reportFailure?: FailureReporter;
 }
@@ -56,7 +69,19 @@ export interface RunReport {
   done: string[];
   failed: string[];
   waiting: string[];
+  /** The earliest time a backed-off (or rate-limited) step may run again. */
+  nextAt?: Date;
 }
+
+/** 2 s, 6 s, 18 s, 54 s, 2.7 min, then 5 min: eight failures take about 14 minutes before a step is reported. */
+export function backoffDelay(failures: number, baseMs = 2_000): number {
+  return Math.min(baseMs * 3 ** Math.max(0, failures - 1), 150 * baseMs);
+}
+
+export const DEFAULT_MAX_FAILURES = 8;
+
+/** The worker lost its claim (taken over, or its lease could not be renewed): it stops and lets go. */
+export class LeaseLostError extends Error {}
 
 const SLACK_PERMANENT = new Set([
   "missing_scope",
@@ -103,9 +128,13 @@ export async function runIncidentEffects(
   options: RunOptions = {},
 ): Promise<RunReport> {
   const leaseMs = options.leaseMs ?? 60_000;
-  const maxAttempts = options.maxAttempts ?? 6;
+  const maxFailures = options.maxFailures ?? DEFAULT_MAX_FAILURES;
+  const backoff = options.backoff ?? ((n: number) => backoffDelay(n));
   const report: RunReport = { done: [], failed: [], waiting: [] };
   const log = ctx.logger.child({ incidentId });
+  const later = (at: Date) => {
+    if (!report.nextAt || at < report.nextAt) report.nextAt = at;
+  };
   // Effects done in this run unlock their dependents, so loop until no progress.
   for (let pass = 0; pass < 20; pass++) {
     const all = await ctx.prisma.sideEffect.findMany({ where: { incidentId }, orderBy: { createdAt: "asc" } });
@@ -113,6 +142,7 @@ export async function runIncidentEffects(
     const results = new Map(all.filter((e) => e.status === "done").map((e) => [e.key, (e.result ?? {}) as Record<string, unknown>]));
     const open = all.filter((e) => e.status === "pending" || e.status === "running");
     report.waiting = [];
+    report.nextAt = undefined;
     if (open.length === 0) break;
     let progressed = false;
     for (const effect of open) {
@@ -124,8 +154,8 @@ export async function runIncidentEffects(
       const deps = definition.dependsOn(effect.key);
       const failedDep = deps.find((d) => status.get(d) === "failed");
       if (failedDep) {
-        await ctx.prisma.sideEffect.update({
-          where: { incidentId_key: { incidentId, key: effect.key } },
+        await ctx.prisma.sideEffect.updateMany({
+          where: { incidentId, key: effect.key, status: effect.status, attempts: effect.attempts },
           data: { status: "failed", lastError: `skipped: ${failedDep} failed` },
         });
         status.set(effect.key, "failed");
@@ -137,78 +167,190 @@ export async function runIncidentEffects(
         continue;
       }
       const now = ctx.now();
-      const claim = await ctx.prisma.sideEffect.updateMany({
-        where: {
-          incidentId,
-          key: effect.key,
-          OR: [{ status: "pending" }, { status: "running", leaseUntil: { lt: now } }],
-        },
-        data: { status: "running", attempts: { increment: 1 }, leaseUntil: new Date(now.getTime() + leaseMs) },
-      });
-      if (claim.count === 0) {
+      if (effect.status === "pending" && effect.notBefore && effect.notBefore > now) {
+        later(effect.notBefore);
+        continue;
+      }
+      if (effect.status === "running" && (!effect.leaseUntil || effect.leaseUntil >= now)) {
         report.waiting.push(effect.key);
         continue;
       }
-      const incident = await findIncident(ctx.prisma, incidentId);
-      if (!incident) return report;
-      const params: unknown = effect.params ?? {};
-      // Our claim is the attempt number we set: if another worker took the step
-      // over (our lease ran out), its claim bumped it, and our writes below lose.
-      const claimed = { incidentId, key: effect.key, status: "running", attempts: effect.attempts + 1 };
-      // Renew the lease while the step runs: a slow call (retries, a rate-limit
-      // wait) must not look like a dead worker. A crashed worker stops renewing.
-      const heartbeat = setInterval(
-        () => {
-          ctx.prisma.sideEffect
-            .updateMany({ where: claimed, data: { leaseUntil: new Date(ctx.now().getTime() + leaseMs) } })
-            .catch(() => undefined);
-        },
-        Math.max(50, Math.floor(leaseMs / 3)),
-      );
+      if (options.canClaim && !options.canClaim()) {
+        report.waiting.push(effect.key);
+        continue;
+      }
+      const here = `${incidentId}|${effect.key}`;
+      // Marked before the claim, so the orphan check never mistakes a step being claimed for one left behind.
+      const running = options.runningHere;
+      running?.set(here, (running.get(here) ?? 0) + 1);
       try {
-        const result = await definition.run(ctx, { incident, effect, params, ambiguous: effect.status === "running", results });
-        failpoint("unrecorded", effect.key);
-        clearInterval(heartbeat);
-        const { count } = await ctx.prisma.sideEffect.updateMany({
-          where: claimed,
-          data: { status: "done", result: result as Json, lastError: null, leaseUntil: null },
-        });
-        if (count === 0) {
-          log.warn({ effect: effect.key }, "another worker took this step over; its outcome stands");
-          report.waiting.push(effect.key);
-          continue;
-        }
-        ctx.metrics.sideEffects.inc({ effect: definition.prefix, outcome: "done" });
-        status.set(effect.key, "done");
-        results.set(effect.key, result);
-        report.done.push(effect.key);
-        progressed = true;
-        failpoint("recorded", effect.key);
-      } catch (error) {
-        clearInterval(heartbeat);
-        const attempts = effect.attempts + 1;
-        const giveUp = isPermanent(error) || attempts >= maxAttempts;
-        const message = errorText(error);
-        log.warn({ effect: effect.key, attempts, err: error }, giveUp ? "side effect failed for good" : "side effect failed; will retry");
-        ctx.metrics.sideEffects.inc({ effect: definition.prefix, outcome: giveUp ? "failed" : "retry" });
-        const { count } = await ctx.prisma.sideEffect.updateMany({
-          where: claimed,
-          data: { status: giveUp ? "failed" : "pending", lastError: message.slice(0, 1000), leaseUntil: null },
-        });
-        if (count === 0) {
-          report.waiting.push(effect.key);
-        } else if (giveUp) {
-          status.set(effect.key, "failed");
-          report.failed.push(effect.key);
-          await reportFailure(ctx, incident, definition.describe(effect.key, params), message, options.reportFailure);
-        } else {
-          report.waiting.push(effect.key);
-        }
+        if (await runClaimed(effect, definition, status, results)) progressed = true;
+      } finally {
+        const left = (running?.get(here) ?? 1) - 1;
+        if (left > 0) running?.set(here, left);
+        else running?.delete(here);
       }
     }
     if (!progressed) break;
   }
   return report;
+
+  async function runClaimed(
+    effect: SideEffect,
+    definition: EffectDefinition,
+    status: Map<string, string>,
+    results: Map<string, Record<string, unknown>>,
+  ): Promise<boolean> {
+    const now = ctx.now();
+    // Found running with its lease gone: cut off mid-call, outcome unknown.
+    const ambiguous = effect.ambiguous || effect.status === "running";
+    const attempt = effect.attempts + 1;
+    // The claim is conditional on the row being exactly as read: a second worker's claim or a reclaim in between makes it miss.
+    const claim = await ctx.prisma.sideEffect.updateMany({
+      where: { incidentId, key: effect.key, status: effect.status, attempts: effect.attempts },
+      data: {
+        status: "running",
+        attempts: attempt,
+        ambiguous,
+        ownerId: options.ownerId ?? null,
+        leaseUntil: new Date(now.getTime() + leaseMs),
+      },
+    });
+    if (claim.count === 0) {
+      report.waiting.push(effect.key);
+      return false;
+    }
+    const incident = await findIncident(ctx.prisma, incidentId);
+    if (!incident) return false;
+    const params: unknown = effect.params ?? {};
+    // Our claim is the attempt number we set: if another worker took the step
+    // over, its claim bumped it, and our writes below lose.
+    const claimed = { incidentId, key: effect.key, status: "running", attempts: attempt };
+    const lease = holdLease(ctx, claimed, leaseMs);
+    try {
+      const result = await Promise.race([definition.run(ctx, { incident, effect, params, ambiguous, results }), lease.lost]);
+      failpoint("unrecorded", effect.key);
+      lease.stop();
+      const { count } = await ctx.prisma.sideEffect.updateMany({
+        where: claimed,
+        data: {
+          status: "done",
+          result: result as Json,
+          lastError: null,
+          leaseUntil: null,
+          ownerId: null,
+          ambiguous: false,
+          failures: 0,
+          notBefore: null,
+        },
+      });
+      if (count === 0) {
+        log.warn({ effect: effect.key }, "another worker took this step over; its outcome stands");
+        report.waiting.push(effect.key);
+        return false;
+      }
+      ctx.metrics.sideEffects.inc({ effect: definition.prefix, outcome: "done" });
+      status.set(effect.key, "done");
+      results.set(effect.key, result);
+      report.done.push(effect.key);
+      failpoint("recorded", effect.key);
+      return true;
+    } catch (error) {
+      lease.stop();
+      if (error instanceof LeaseLostError) {
+        // Not ours any more (or we cannot tell): write nothing; whoever takes it over looks first.
+        log.warn({ effect: effect.key, err: error }, "lost the claim on a step; letting it go");
+        report.waiting.push(effect.key);
+        return false;
+      }
+      const outcome = callOutcome(error, ctx.now().getTime());
+      const message = errorText(error);
+      const rateLimited = outcome.retryAfterMs !== undefined;
+      // A rate limit is Slack (or GitHub, Linear) saying "later": not a failure of the step.
+      const failures = rateLimited ? effect.failures : effect.failures + 1;
+      const giveUp = isPermanent(error) || failures >= maxFailures;
+      const retryAt = new Date(ctx.now().getTime() + (outcome.retryAfterMs ?? backoff(failures)));
+      log.warn(
+        { effect: effect.key, attempt, failures, ambiguous: !outcome.definite, err: error },
+        giveUp ? "side effect failed for good" : "side effect failed; will retry",
+      );
+      ctx.metrics.sideEffects.inc({ effect: definition.prefix, outcome: giveUp ? "failed" : rateLimited ? "rate_limited" : "retry" });
+      const { count } = await ctx.prisma.sideEffect.updateMany({
+        where: claimed,
+        data: {
+          status: giveUp ? "failed" : "pending",
+          lastError: message.slice(0, 1000),
+          leaseUntil: null,
+          ownerId: null,
+          failures,
+          // Unknown outcome: the next attempt (even after /hotfix retry) looks before acting.
+          ambiguous: ambiguous || !outcome.definite,
+          notBefore: giveUp ? null : retryAt,
+        },
+      });
+      if (count === 0) {
+        report.waiting.push(effect.key);
+      } else if (giveUp) {
+        status.set(effect.key, "failed");
+        report.failed.push(effect.key);
+        await reportFailure(ctx, incident, definition.describe(effect.key, params), message, options.reportFailure);
+      } else {
+        later(retryAt);
+      }
+    }
+    return false;
+  }
+}
+
+interface HeldLease {
+  /** Rejects with LeaseLostError when the claim is gone or cannot be renewed before it runs out. */
+  lost: Promise<never>;
+  stop(): void;
+}
+
+/**
+ * Renews the lease while the step runs: a slow call must not look like a dead
+ * worker. A renewal that finds the claim gone (taken over), or renewals that
+ * keep failing until the lease has run out, end the step here: the worker lets
+ * go rather than finish a step that may be running elsewhere.
+ */
+function holdLease(
+  ctx: AppContext,
+  claimed: { incidentId: string; key: string; status: string; attempts: number },
+  leaseMs: number,
+): HeldLease {
+  let reject: (error: Error) => void = () => undefined;
+  const lost = new Promise<never>((_, r) => {
+    reject = r;
+  });
+  lost.catch(() => undefined);
+  let heldUntil = ctx.now().getTime() + leaseMs;
+  let stopped = false;
+  const timer = setInterval(
+    () => {
+      const until = ctx.now().getTime() + leaseMs;
+      ctx.prisma.sideEffect
+        .updateMany({ where: claimed, data: { leaseUntil: new Date(until) } })
+        .then(({ count }) => {
+          if (stopped) return;
+          if (count === 0) reject(new LeaseLostError(`step ${claimed.key} was taken over`));
+          else heldUntil = until;
+        })
+        .catch((error: unknown) => {
+          if (stopped) return;
+          ctx.logger.error({ err: error, effect: claimed.key }, "could not renew a step's lease");
+          if (ctx.now().getTime() >= heldUntil) reject(new LeaseLostError(`lease on ${claimed.key} ran out: ${errorText(error)}`));
+        });
+    },
+    Math.max(50, Math.floor(leaseMs / 3)),
+  );
+  return {
+    lost,
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }
 
 /** Records the failure on the timeline, then lets the effects layer tell people. */

@@ -43,7 +43,14 @@ export function createSlackApp({ config, logger, retryConfig }: SlackAppOptions)
     token: env.SLACK_BOT_TOKEN,
     receiver,
     logger: log,
-    clientOptions: { slackApiUrl: env.SLACK_API_URL, ...(retryConfig ? { retryConfig } : {}) },
+    // The request path's client (acks, users.info, views.open): its own, never shared with the outbox, so it never
+    // waits behind background work; a 429 fails at once and a hang gives up instead of holding on.
+    clientOptions: {
+      slackApiUrl: env.SLACK_API_URL,
+      timeout: 10_000,
+      rejectRateLimitedCalls: true,
+      retryConfig: retryConfig ?? { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 200 },
+    },
   });
   app.error(async (error) => {
     logger.error({ err: error }, "unhandled error in a Slack listener");

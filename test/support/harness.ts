@@ -77,6 +77,9 @@ export function startTestApp(
     jobPollingSeconds: 0.5,
     // Failed steps back off from 50 ms (x3 per failure), not 2 s: the suite stays fast; the ratio is the same.
     effectBackoffMs: 50,
+    // The emulator's limits are off here, so the outbox does not pace itself either (test/e2e/rate-limits.faults.test.ts
+    // turns both on, at Slack's tiers in scaled time).
+    slackPacing: {},
     ...(options.effectLeaseMs ? { effectLeaseMs: options.effectLeaseMs } : {}),
     ...(options.workers === false ? { workers: false } : {}),
     github: options.github ?? FAST_GITHUB,

@@ -53,7 +53,7 @@ export type { Delivery, DeliveryKind, DeliveryOptions } from "./delivery.js";
 export type { FaultSpec } from "./faults.js";
 export type { EventInput } from "./payloads.js";
 export type { RateRule } from "./rate-limits.js";
-export { SLACK_RATE_TIERS } from "./rate-limits.js";
+export { SLACK_RATE_TIERS, scaledRateTiers } from "./rate-limits.js";
 export type { EmulatorLogger } from "./server.js";
 export { signRequest, verifySignature } from "./signing.js";
 export type { AddChannelInput, AddMessageInput, AddUsergroupInput, AddUserInput } from "./state.js";

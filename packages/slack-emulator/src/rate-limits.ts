@@ -60,6 +60,27 @@ export const SLACK_RATE_TIERS: Readonly<Record<string, RateRule>> = {
   "files.completeUploadExternal": TIER_4,
 };
 
+/**
+ * Slack's tiers in scaled time, for tests that must see the limits without
+ * waiting minutes: Tier 2 (20 a minute) becomes `tier2.calls` per
+ * `tier2.seconds` (e.g. 4 per 3 s) and the other tiers follow in proportion.
+ * Per-channel rules (chat.postMessage, about one a second) stay as they are:
+ * they are already short. `methods` limits the scaling to those methods (the
+ * others keep Slack's real tiers).
+ */
+export function scaledRateTiers(tier2: { calls: number; seconds: number }, methods?: readonly string[]): Record<string, RateRule> {
+  const capacityFactor = tier2.calls / 20;
+  const rateFactor = tier2.calls / tier2.seconds / (20 / 60);
+  const scaled: Record<string, RateRule> = {};
+  for (const [method, rule] of Object.entries(SLACK_RATE_TIERS)) {
+    if (methods && !methods.includes(method)) continue;
+    scaled[method] = rule.perChannel
+      ? { ...rule }
+      : { capacity: Math.max(1, Math.round(rule.capacity * capacityFactor)), perSecond: rule.perSecond * rateFactor };
+  }
+  return scaled;
+}
+
 interface Bucket {
   tokens: number;
   updatedAt: number;

@@ -38,15 +38,25 @@ export const declareSubmitted =
     } catch {
       metadata = {};
     }
-    await declareIncident(ctx, {
-      ...result.value,
-      // The view id is the same on a replay or a double-click of Declare.
-      requestKey: `view:${view.id}`,
-      declaredBy: body.user.id,
-      ...(body.team?.id ? { teamId: body.team.id } : {}),
-      ...(metadata.originChannelId ? { originChannelId: metadata.originChannelId } : {}),
-      ...(metadata.responseUrl ? { responseUrl: metadata.responseUrl } : {}),
-    });
+    try {
+      await declareIncident(ctx, {
+        ...result.value,
+        // The view id is the same on a replay or a double-click of Declare.
+        requestKey: `view:${view.id}`,
+        declaredBy: body.user.id,
+        ...(body.team?.id ? { teamId: body.team.id } : {}),
+        ...(metadata.originChannelId ? { originChannelId: metadata.originChannelId } : {}),
+        ...(metadata.responseUrl ? { responseUrl: metadata.responseUrl } : {}),
+      });
+    } catch (error) {
+      // The database went away (a restart) or another failure: one transaction, so nothing was written. Say so in the
+      // form, in time, rather than let Slack time out; the form stays open with what the person typed.
+      ctx.logger.error({ err: error }, "declaring failed");
+      return ack({
+        response_action: "errors",
+        errors: { title: "Could not declare right now (our database did not answer); nothing was saved. Try again in a moment." },
+      });
+    }
     await ack();
   };
 
