@@ -12,13 +12,18 @@ import { durationsFrom } from "../domain/postmortem.js";
 import { appHome, type HomeExtras } from "../slack/blocks/app-home.js";
 import { outstandingSummary } from "../slack/blocks/postmortem-status.js";
 import { visibleIncidents } from "../slack/visible-incidents.js";
-import { homeIncidents } from "../store/home.js";
+import { type HomeIncident, homeIncidents } from "../store/home.js";
 import { defaultMarkers, isMarkerName } from "../store/timeline-edits.js";
 import { REPORT_KINDS } from "../workflows/status-report.js";
 import { defineStep, type OutboxRow } from "./define.js";
 
-/** Publishes `userId`'s App Home: open incidents and the last resolved, with outstanding items and time to resolve. */
-export async function publishHome(ctx: AppContext, client: Pick<WebClient, "views" | "conversations">, userId: string): Promise<void> {
+interface HomeData {
+  rows: HomeIncident[];
+  extras: Map<string, HomeExtras>;
+}
+
+/** The Home's data for everyone: one query, read once per publishing run however many people get it. */
+async function homeData(ctx: AppContext): Promise<HomeData> {
   const rows = await homeIncidents(ctx.prisma, REPORT_KINDS);
   const now = ctx.now();
   const extras = new Map<string, HomeExtras>();
@@ -35,6 +40,17 @@ export async function publishHome(ctx: AppContext, client: Pick<WebClient, "view
       timeToResolveMs: row.section === "recent" ? durationsFrom(markers).timeToResolveMs : null,
     });
   }
+  return { rows, extras };
+}
+
+/** Publishes `userId`'s App Home: open incidents and the last resolved, with outstanding items and time to resolve. */
+export async function publishHome(
+  ctx: AppContext,
+  client: Pick<WebClient, "views" | "conversations">,
+  userId: string,
+  data?: HomeData,
+): Promise<void> {
+  const { rows, extras } = data ?? (await homeData(ctx));
   // Private war rooms are listed to their members only.
   const open = await visibleIncidents(
     ctx,
@@ -48,7 +64,7 @@ export async function publishHome(ctx: AppContext, client: Pick<WebClient, "view
     userId,
     rows.filter((r) => r.section === "recent").map((r) => r.incident),
   );
-  await client.views.publish({ user_id: userId, view: appHome(open, recent, userId, now, extras) });
+  await client.views.publish({ user_id: userId, view: appHome(open, recent, userId, ctx.now(), extras) });
 }
 
 const refresh = defineStep({
@@ -58,7 +74,8 @@ const refresh = defineStep({
   dependsOn: () => [],
   async run(ctx, run) {
     const users = [...new Set([run.incident.declaredBy, ...run.incident.roles.map((r) => r.userId)])].filter(Boolean);
-    for (const user of users) await publishHome(ctx, ctx.slack, user);
+    const data = await homeData(ctx);
+    for (const user of users) await publishHome(ctx, ctx.slack, user, data);
     return { users };
   },
 });
