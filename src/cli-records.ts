@@ -91,3 +91,12 @@ export async function statusReportCommand(db: Db, io: CliIo, options: { incident
   );
   return 0;
 }
+
+/** `hotfix status --json` (no incident): hotfix-status.json of each incident, as one array. */
+export async function statusReportsJson(db: Db, io: CliIo, incidents: Array<{ id: string; number: number }>): Promise<number> {
+  const now = new Date();
+  const reports = [];
+  for (const incident of incidents) reports.push(hotfixStatusJson(await statusReport(db, incident, now)));
+  io.out(JSON.stringify(reports, null, 2));
+  return 0;
+}

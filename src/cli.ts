@@ -3,7 +3,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { postmortemCommand, statusReportCommand } from "./cli-records.js";
+import { postmortemCommand, statusReportCommand, statusReportsJson } from "./cli-records.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { humanDuration } from "./domain/duration.js";
 import { incidentLabel } from "./domain/names.js";
@@ -69,7 +69,7 @@ const commands: Record<string, Command> = {
   status: {
     summary: "list open incidents: phase, SLA left, war room, failed steps; with an incident, runbook 001's outstanding items",
     usage: "hotfix status [<incident>] [--json] [--all]",
-    help: "Lists the open incidents (--all: every incident) from the database the bot uses.\nWith an incident (HF-12, 12 or its id): runbook 001's outstanding-items report, each item done (who, when) or\noutstanding; --json prints it as hotfix-status.json. Exit 66 when there is no such incident.",
+    help: "Lists the open incidents (--all: every incident) from the database the bot uses.\nWith an incident (HF-12, 12 or its id): runbook 001's outstanding-items report, each item done (who, when) or\noutstanding; --json prints it as hotfix-status.json (without an incident: an array, one per incident listed).\nExit 66 when there is no such incident.",
     async run(args) {
       const { values, positionals } = parseArgs({
         args,
@@ -91,6 +91,8 @@ const commands: Record<string, Command> = {
           include: { steps: { where: { status: "failed" } } },
           orderBy: { declaredAt: "desc" },
         });
+        // --json without an incident: hotfix-status.json of each incident listed, as an array.
+        if (values.json) return await statusReportsJson(db.prisma, { out, err, stdout: process.stdout }, incidents);
         if (incidents.length === 0) out(values.all ? "no incidents" : "no open incidents");
         const now = Date.now();
         for (const i of incidents) {

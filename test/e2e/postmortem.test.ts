@@ -10,7 +10,7 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import { lint } from "markdownlint/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postmortemCommand, statusReportCommand } from "../../src/cli-records.js";
+import { postmortemCommand, statusReportCommand, statusReportsJson } from "../../src/cli-records.js";
 import { hotfixStatusSchema } from "../../src/domain/outstanding.js";
 import { exportTokenMatches } from "../../src/http/exports.js";
 import { SYNC_QUEUE } from "../../src/jobs/side-effects.js";
@@ -390,6 +390,9 @@ describe("the outstanding-items report (runbook 001)", () => {
     await eventually(() => expect(res.text()).toContain("Outstanding items"));
     expect(res.text()).toContain("Temporary branch created and pushed");
     expect(await statusReportCommand(h.db.prisma, io, { incident: "HF-77777", json: false })).toBe(66);
+    lines.length = 0;
+    expect(await statusReportsJson(h.db.prisma, io, [{ id: incidentId, number }])).toBe(0);
+    expect(hotfixStatusSchema.array().parse(JSON.parse(lines.join("\n")))).toHaveLength(1);
     lines.length = 0;
     expect(await statusReportCommand(h.db.prisma, io, { incident: `HF-${number}`, json: false })).toBe(0);
     expect(lines.join("\n")).toMatch(
