@@ -9,15 +9,15 @@
 
 import type { EmulatedRepo } from "@hotfix/github-emulator";
 import type { EphemeralMessage } from "@hotfix/slack-emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { BRANCH_CREATE_ACTION } from "../../src/slack/blocks/release-lane.js";
 import type { IncidentWithRoles } from "../../src/store/incidents.js";
+import { declareIncident } from "../../src/workflows/declare.js";
 import { assignRole } from "../../src/workflows/incident-updates.js";
 import { requestWaiver } from "../../src/workflows/waivers.js";
 import { declareViaSlack, settled } from "../support/declare.js";
 import { eventually, type Harness } from "../support/harness.js";
 import {
-  declared,
   hotfix,
   incidentNow,
   JUSTIFICATION,
@@ -322,7 +322,50 @@ const SLACK_READS = new Set([
 
 let h: Harness;
 let repo: EmulatedRepo;
+
+/**
+ * Every queued step has run (done or failed). Longer than `settled` (a loaded
+ * machine runs the whole suite at once), and naming what is still pending when
+ * it gives up.
+ */
+async function quiet(): Promise<void> {
+  try {
+    await settled(h.db.prisma, 120_000);
+  } catch (error) {
+    const pending = await h.db.prisma.sideEffect.findMany({
+      where: { status: { in: ["pending", "running"] } },
+      select: { incidentId: true, key: true, status: true, attempts: true, lastError: true },
+    });
+    throw new Error(`steps still pending: ${JSON.stringify(pending)}`, { cause: error });
+  }
+}
 let n = 0;
+
+/** Set-up and each case may wait for the queue (quiet) on a machine running the whole suite at once. */
+const PATIENT = 180_000;
+
+vi.setConfig({ testTimeout: PATIENT, hookTimeout: PATIENT });
+
+let made = 0;
+
+/** An incident with its war room, declared through the workflow (the set-up, not what is tested); patient on a loaded machine. */
+async function warRoomIncident(title: string): Promise<IncidentWithRoles & { warRoomChannelId: string }> {
+  made += 1;
+  const { incident } = await declareIncident(h.app.ctx, {
+    requestKey: `matrix:${made}:${Date.now()}`,
+    title,
+    severity: "P1",
+    severityOverride: false,
+    commanderId: USERS.commander,
+    startedAt: new Date(h.app.ctx.now().getTime() - 600_000),
+    rollbackFaster: false,
+    declaredBy: USERS.requester,
+  });
+  await quiet();
+  const ready = await incidentNow(h, incident.id);
+  expect(ready.warRoomChannelId).toMatch(/^C[A-Z0-9]+$/);
+  return ready as IncidentWithRoles & { warRoomChannelId: string };
+}
 
 async function setCommander(harness: Harness, incidentId: string, userId: string): Promise<void> {
   await harness.db.prisma.incidentRole.upsert({
@@ -422,7 +465,7 @@ for (const row of TABLE) {
     let incident: IncidentWithRoles;
 
     beforeAll(async () => {
-      const made = await declared(h, { commanderId: USERS.commander, declaredBy: USERS.requester, title: `Matrix: ${row.action}` });
+      const made = await warRoomIncident(`Matrix: ${row.action}`);
       await assignRole(h.app.ctx, made, "release_captain", USERS.releaseCaptainRole, USERS.commander);
       if (row.release) {
         await h.db.prisma.incident.update({
@@ -430,16 +473,16 @@ for (const row of TABLE) {
           data: { parentTag: "v1.2.3", releaseTag: "v1.2.4", version: "1.2.4", fixSha: "c".repeat(40), phase: "monitoring" },
         });
       }
-      await settled(h.db.prisma);
+      await quiet();
       incident = await incidentNow(h, made.id);
-    }, 60_000);
+    }, PATIENT);
 
     it.each(ordered(row.who))("as %s", async (kind) => {
       const user = USERS[kind];
       const allowed = row.who === ANYONE || row.who.includes(kind);
       await row.prepare?.(h, incident);
       // A refusal is compared with a quiet state: whatever earlier attempts queued has run.
-      if (!allowed) await settled(h.db.prisma);
+      if (!allowed) await quiet();
       const current = await incidentNow(h, incident.id);
       const before = allowed ? "" : await snapshot(incident.id);
       const writes = { slack: slackWrites(), github: githubWrites() };
@@ -455,7 +498,7 @@ for (const row of TABLE) {
       expect(answers.length).toBeGreaterThan(0);
       expect(text(answers)).toMatch(PERMISSION_REFUSAL);
       expect(refusals.map((r) => (r.data as { action?: string }).action)).toContain(row.recorded);
-      await settled(h.db.prisma);
+      await quiet();
       expect(await snapshot(incident.id)).toBe(before);
       expect(slackWrites()).toBe(writes.slack);
       expect(githubWrites()).toBe(writes.github);
@@ -465,9 +508,9 @@ for (const row of TABLE) {
 
 describe("permission is checked again on the click and the submission, not only when the preview or form was shown", () => {
   it("a release captain who lost the role before pressing Create branch is refused, and no branch is made", async () => {
-    const incident = await declared(h, { commanderId: USERS.commander, declaredBy: USERS.requester, title: "Matrix: branch click" });
+    const incident = await warRoomIncident("Matrix: branch click");
     await assignRole(h.app.ctx, incident, "release_captain", USERS.releaseCaptainRole, USERS.commander);
-    await settled(h.db.prisma);
+    await quiet();
     const channel = incident.warRoomChannelId;
     const [preview] = await attempt(
       TABLE.find((r) => r.recorded === "branch") as Case,
@@ -477,7 +520,7 @@ describe("permission is checked again on the click and the submission, not only 
     expect(JSON.stringify(preview?.blocks)).toContain(BRANCH_CREATE_ACTION);
     // The commander hands the role to someone else meanwhile.
     await assignRole(h.app.ctx, await incidentNow(h, incident.id), "release_captain", USERS.requester, USERS.commander);
-    await settled(h.db.prisma);
+    await quiet();
     const before = await snapshot(incident.id);
     const branches = repo.branchNames();
     const writes = { slack: slackWrites(), github: githubWrites() };
@@ -488,7 +531,7 @@ describe("permission is checked again on the click and the submission, not only 
       messageTs: (preview as EphemeralMessage).ts,
     });
     await eventually(async () => expect(await refusalsOf(incident.id, USERS.releaseCaptainRole)).toHaveLength(1));
-    await settled(h.db.prisma);
+    await quiet();
     expect(await snapshot(incident.id)).toBe(before);
     expect(slackWrites()).toBe(writes.slack);
     expect(githubWrites()).toBe(writes.github);
@@ -496,12 +539,12 @@ describe("permission is checked again on the click and the submission, not only 
   });
 
   it("a release captain who lost the role before submitting the release form is refused, and nothing is queued", async () => {
-    const incident = await declared(h, { commanderId: USERS.commander, declaredBy: USERS.requester, title: "Matrix: release submit" });
+    const incident = await warRoomIncident("Matrix: release submit");
     await assignRole(h.app.ctx, incident, "release_captain", USERS.releaseCaptainRole, USERS.commander);
-    await settled(h.db.prisma);
+    await quiet();
     const view = await openReleaseForm(h, incident.warRoomChannelId, USERS.releaseCaptainRole);
     await assignRole(h.app.ctx, await incidentNow(h, incident.id), "release_captain", USERS.requester, USERS.commander);
-    await settled(h.db.prisma);
+    await quiet();
     const before = await snapshot(incident.id);
     const writes = { slack: slackWrites(), github: githubWrites() };
     const res = await submitRelease(
@@ -521,7 +564,7 @@ describe("permission is checked again on the click and the submission, not only 
     expect((await refusalsOf(incident.id, USERS.releaseCaptainRole)).map((r) => (r.data as { action?: string }).action)).toEqual([
       "release",
     ]);
-    await settled(h.db.prisma);
+    await quiet();
     expect(await snapshot(incident.id)).toBe(before);
     expect(slackWrites()).toBe(writes.slack);
     expect(githubWrites()).toBe(writes.github);
@@ -530,7 +573,7 @@ describe("permission is checked again on the click and the submission, not only 
 
 describe("taking an empty command", () => {
   it("two people at once: one becomes commander, the other is refused and told who has it", async () => {
-    const incident = await declared(h, { commanderId: USERS.commander, declaredBy: USERS.requester, title: "Matrix: command race" });
+    const incident = await warRoomIncident("Matrix: command race");
     await h.db.prisma.incidentRole.deleteMany({ where: { incidentId: incident.id, role: "commander" } });
     const channel = incident.warRoomChannelId;
     const [a, b] = await Promise.all([USERS.approver, USERS.stranger].map((user) => hotfix(h, channel, `role commander <@${user}>`, user)));
