@@ -9,6 +9,7 @@ import { GITHUB_BRANCH_STEPS } from "./effects/github-branch.js";
 import { GITHUB_COMPLETE_STEPS } from "./effects/github-complete.js";
 import { GITHUB_RELEASE_STEPS } from "./effects/github-release.js";
 import { GITHUB_ROLLBACK_STEPS } from "./effects/github-rollback.js";
+import { runWatchTimer } from "./effects/github-runs.js";
 import { GITHUB_TAG_STEPS } from "./effects/github-tag.js";
 import { GUARDRAIL_STEPS } from "./effects/guardrails.js";
 import { POSTMORTEM_STEPS } from "./effects/postmortem.js";
@@ -52,9 +53,9 @@ export function effectRegistry(): EffectRegistry {
       ...GITHUB_RELEASE_STEPS,
       ...GITHUB_ROLLBACK_STEPS,
       ...GITHUB_COMPLETE_STEPS,
-      ...UAT_STEPS,
       ...GUARDRAIL_STEPS,
       ...WAIVER_STEPS,
+      ...UAT_STEPS,
       ...POSTMORTEM_STEPS,
       ...APP_HOME_STEPS,
     ],
@@ -64,7 +65,7 @@ export function effectRegistry(): EffectRegistry {
 
 /** The durable timers; a new timer (UAT due, waiver expiry ...) is added here. */
 export function timers(): TimerDefinition[] {
-  return [slaTimer, stabilityTimer, postmortemDueTimer, waiverExpiryTimer, uatDeadlineTimer, linearTimer];
+  return [slaTimer, stabilityTimer, postmortemDueTimer, uatDeadlineTimer, linearTimer, waiverExpiryTimer, runWatchTimer];
 }
 
 export interface StartOptions {

@@ -46,7 +46,7 @@ export const policySchema = z.strictObject({
   }),
   github: z.strictObject({
     branch: z.string().min(1),
-    versioning: z.enum(["patch", "suffix"]),
+    versioning: z.enum(["patch", "suffix", "patch-suffix"]),
     tagPattern: z.string().min(1),
     tags: z.strictObject({ prep: z.string(), prod: z.string(), final: z.string(), milestone: z.string() }),
     mergeBack: z.enum(["ff-only", "merge"]),
@@ -54,7 +54,14 @@ export const policySchema = z.strictObject({
     branchOnDeclare: z.boolean(),
     releaseWorkflow: z.string().nullable(),
     legacyBranchAge: duration,
+    mergeBackAt: z.enum(["production-deploy", "complete"]),
+    branchFrom: z.enum(["production-tag", "default-branch"]),
+    autoTags: z.boolean(),
+    deployWorkflow: z.string().nullable(),
+    requiredChecks: z.array(z.string().min(1)).nullable(),
+    watchRuns: z.strictObject({ every: duration, max: duration }),
   }),
+  announce: z.strictObject({ completion: z.array(channelName), deploySummary: z.array(channelName) }),
   uat: z.strictObject({
     required: z.boolean(),
     deadline: duration,
@@ -67,7 +74,7 @@ export const policySchema = z.strictObject({
   linear: z.strictObject({ team: z.string().min(1), project: z.string().min(1) }),
   // Runbook 000's absolute thresholds and runbook 001's relative ones; null switches a threshold off.
   guardrails: guardrailsPolicySchema,
-  stability: z.strictObject({ window: duration }),
+  stability: z.strictObject({ window: duration, requireStaging: z.boolean() }),
   waivers: waiverRulesSchema,
   postmortem: z.strictObject({ due: duration }),
 });
@@ -126,7 +133,21 @@ export const DEFAULT_POLICY_FILE: PolicyFile = {
     branchOnDeclare: false,
     releaseWorkflow: null,
     legacyBranchAge: "30d",
+    // Runbook 002: back-merge to main "immediately" after the production deploy (runbook 000 does it at clean-up).
+    mergeBackAt: "production-deploy",
+    // Runbooks 000, 001, 002, 004 branch from the production tag; runbook 003 from main.
+    branchFrom: "production-tag",
+    // Runbook 000: hotfix-prep-YYYYMMDD when QA (UAT) signs off, hotfix-prod-YYYYMMDD right after the production deploy.
+    autoTags: true,
+    // Runbook 002 "redeploy previous tag": a workflow to dispatch on rollback (inputs environment, ref).
+    deployWorkflow: null,
+    // null: the default branch's protection decides (its required status checks).
+    requiredChecks: null,
+    // Dispatched workflow runs are polled with backoff from `every` up to `max` between reads.
+    watchRuns: { every: "15s", max: "5m" },
   },
+  // Runbook 000: completion in #eng-prod and #stakeholders; runbook 002: "HOTFIX DEPLOYED" in #incidents.
+  announce: { completion: ["#eng-prod", "#stakeholders"], deploySummary: ["#incidents"] },
   uat: {
     required: true,
     deadline: "24h",
@@ -144,7 +165,8 @@ export const DEFAULT_POLICY_FILE: PolicyFile = {
     relative: { errors: "+25%", p95: "+20%", cpu: "+30%", memory: "+30%", for: "5m", baseline: "7d" },
     maxSampleGap: "2m",
   },
-  stability: { window: "24h" },
+  // Runbook 002: "DON'T deploy without staging test" (requireStaging makes completion wait for it or a waiver).
+  stability: { window: "24h", requireStaging: false },
   waivers: {
     approvals: 2,
     maxDuration: {

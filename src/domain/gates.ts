@@ -56,6 +56,19 @@ export function gatesFrom(checkRuns: CheckRunFacts[], statuses: StatusFacts[]): 
   return [...gates.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * Gates fail closed: every required check (the policy's github.requiredChecks,
+ * else the default branch protection's) is a gate even when CI has not
+ * reported it yet; a missing one counts as pending, so it blocks unless a
+ * waiver covers it.
+ */
+export function withRequired(gates: Gate[], required: readonly string[]): Gate[] {
+  const missing = required
+    .filter((name) => !gates.some((g) => g.name === name))
+    .map((name): Gate => ({ name, source: "check", state: "pending", detail: "missing (required)", url: null }));
+  return [...gates, ...missing].sort((a, b) => a.name.localeCompare(b.name));
+}
+
 export interface WaiverFacts {
   /** HW-2026-001 */
   code: string;

@@ -5,7 +5,7 @@ import { refName } from "./names.js";
 import type { Policy } from "./policy.js";
 import { nextHotfixVersion } from "./versions.js";
 
-export type ParentSource = "named" | "highest-tag" | "latest-release";
+export type ParentSource = "named" | "highest-tag" | "latest-release" | "last-hotfix";
 
 export interface ParentRelease {
   tag: string;
@@ -28,6 +28,7 @@ export function parentNotFound(tag: string): string {
 
 export function describeSource(source: ParentSource, pattern: string): string {
   if (source === "named") return "named by you";
+  if (source === "last-hotfix") return "the last hotfix on the production release that was not rolled back (versioning with a suffix)";
   if (source === "highest-tag") return `the highest semver tag matching \`${pattern}\` (pre-releases and non-semver tags ignored)`;
   return `GitHub's latest release (no GA semver tag matches \`${pattern}\`)`;
 }

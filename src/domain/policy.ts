@@ -29,7 +29,7 @@ export interface Policy {
   links: { runbook: string | null; sentry: string | null; dashboard: string | null };
   github: {
     branch: string;
-    versioning: "patch" | "suffix";
+    versioning: "patch" | "suffix" | "patch-suffix";
     tagPattern: string;
     tags: { prep: string; prod: string; final: string; milestone: string };
     mergeBack: "ff-only" | "merge";
@@ -37,7 +37,15 @@ export interface Policy {
     branchOnDeclare: boolean;
     releaseWorkflow: string | null;
     legacyBranchAge: Duration;
+    mergeBackAt: "production-deploy" | "complete";
+    branchFrom: "production-tag" | "default-branch";
+    autoTags: boolean;
+    deployWorkflow: string | null;
+    /** Checks a release needs; null: the default branch protection's required checks. */
+    requiredChecks: string[] | null;
+    watchRuns: { every: Duration; max: Duration };
   };
+  announce: { completion: string[]; deploySummary: string[] };
   uat: {
     /** UAT must pass (or be skipped with a reason) before `/hotfix complete`; false: not required (runbooks 000 and 001 require it). */
     required: boolean;
@@ -55,7 +63,7 @@ export interface Policy {
   linear: { team: string; project: string };
   /** Runbook 000's absolute and runbook 001's relative thresholds (domain/guardrails.ts), tunable per incident. */
   guardrails: GuardrailThresholds;
-  stability: { window: Duration };
+  stability: { window: Duration; requireStaging: boolean };
   /** Runbook 004's waiver rules (domain/waivers.ts): approvals needed, longest life per type. */
   waivers: WaiverRules;
   postmortem: { due: Duration };

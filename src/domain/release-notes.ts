@@ -83,6 +83,10 @@ export interface ChangelogInput {
   /** The policy's stability window as written ("24h"). */
   stabilityWindow: string;
   now: Date;
+  /** Runbook 001 section 4: the UAT outcome (latest session's status; null: no UAT held). */
+  uat?: string | null;
+  /** Runbook 001 section 4: the alert thresholds that guarded the hotfix, in words. */
+  thresholds?: string[];
 }
 
 /** A marker so a retried append recognises its own entry. */
@@ -102,6 +106,8 @@ export function changelogEntry(input: ChangelogInput): string {
     ...(incident.ticketUrl ? [`- Ticket: ${incident.ticketUrl}`] : []),
     ...input.deployments.map((d) => `- ${deploymentLine(d)}`),
     `- Stable for ${input.stabilityWindow} in production${incident.stabilityEndsAt ? ` (until ${utcMinute(incident.stabilityEndsAt)})` : ""}`,
+    ...(input.uat !== undefined ? [`- UAT: ${input.uat ?? "none held"}`] : []),
+    ...(input.thresholds?.length ? [`- Alert thresholds: ${input.thresholds.join("; ")}`] : []),
   ];
   return `${lines.join("\n")}\n`;
 }

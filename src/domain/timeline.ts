@@ -20,6 +20,7 @@ export const TIMELINE_KINDS = [
   // SLA
   "sla_reminder",
   "sla_breached",
+  "sla_met",
   // the outbox
   "step_failed",
   "steps_retried",
@@ -36,6 +37,14 @@ export const TIMELINE_KINDS = [
   "released",
   "release_dispatched",
   "release_marked_prerelease",
+  "workflow_run_waiting",
+  "release_run_failed",
+  "rollback_dispatched",
+  "rollback_redeployed",
+  "rollback_run_failed",
+  "staging_skipped",
+  "pull_request_closed",
+  "legacy_branch_deleted",
   "rolled_back",
   "deployed",
   "deployment_failed",
@@ -71,8 +80,7 @@ export const TIMELINE_KINDS = [
   "waiver_used",
   "waiver_expired",
   "waiver_revoked",
-  // guardrails and alerts
-  "guardrails_tuned",
+  // guardrails and alerts (guardrails_tuned is listed below)
   "stability_window_restarted",
   "guardrail_breached",
   "guardrail_recovered",

@@ -1,8 +1,13 @@
 // Version math for the release lane (runbook 004), pure: which tag is the
 // parent release, and what the hotfix on top of it is called.
 //
-//   patch  -> vX.Y.Z+1          v1.2.3 -> v1.2.4
-//   suffix -> vX.Y.Z-hotfix.N   v1.2.3 -> v1.2.3-hotfix.1, then .2, ...
+//   patch        -> vX.Y.Z+1            v1.2.3 -> v1.2.4
+//   suffix       -> vX.Y.Z-hotfix.N     v1.2.3 -> v1.2.3-hotfix.1, then .2, ... (runbook 004)
+//   patch-suffix -> vX.Y.Z+1-hotfix.N   v1.2.3 -> v1.2.4-hotfix.1, then .2, ... (runbook 002)
+//
+// With a suffix, hotfixes chain: the second hotfix on v1.2.3 is cut from
+// v1.2.3-hotfix.1 (the last one that reached production), never from v1.2.3,
+// or it would silently drop the first one's fix (hotfixParent).
 //
 // A tag is a version tag when it is a literal prefix followed by a strict
 // semver ("v1.2.3", "1.2.3", "payments-v1.2.3"); the prefix is kept, so a
@@ -12,7 +17,7 @@
 // "milestone/q1-freeze", "v1.2") are ignored.
 import semver from "semver";
 
-export type Versioning = "patch" | "suffix";
+export type Versioning = "patch" | "suffix" | "patch-suffix";
 
 export interface VersionTag {
   /** The tag as written: "v1.2.3". */
@@ -136,10 +141,57 @@ export function nextHotfixVersion(parentTag: string, existingTags: Iterable<stri
       skipped.push(`${parent.prefix}${version}`);
     }
   }
-  const numbers = hotfixesOnParent(parentTag, tags);
+  const base = suffixBase(parent, versioning);
+  const numbers = hotfixesOn(base, tags);
   const n = Math.max(0, ...numbers) + 1;
-  const version = `${parent.major}.${parent.minor}.${parent.patch}-hotfix.${n}`;
+  const version = `${base.major}.${base.minor}.${base.patch}-hotfix.${n}`;
   return { tag: `${parent.prefix}${version}`, version, hotfixNumber: n, skipped: [] };
+}
+
+type Triple = Pick<VersionTag, "major" | "minor" | "patch">;
+
+/**
+ * The X.Y.Z a suffix counts on: the parent's own for `suffix`; for
+ * `patch-suffix` the next patch of a GA parent, or the parent's own when the
+ * parent is already a hotfix (v1.2.4-hotfix.1 -> v1.2.4-hotfix.2).
+ */
+function suffixBase(parent: VersionTag, versioning: Versioning): Triple {
+  const isHotfix = parent.prerelease[0] === "hotfix";
+  if (versioning === "patch-suffix" && !isHotfix) return { major: parent.major, minor: parent.minor, patch: parent.patch + 1 };
+  return parent;
+}
+
+function hotfixesOn(base: Triple, tags: Iterable<string>): number[] {
+  const numbers: number[] = [];
+  for (const tag of tags) {
+    const parsed = parseVersionTag(tag);
+    const n = parsed && hotfixNumber(parsed, { ...parsed, ...base });
+    if (n !== undefined) numbers.push(n);
+  }
+  return numbers.sort((a, b) => a - b);
+}
+
+/**
+ * The parent a new hotfix is cut from, given the production release found
+ * (`gaTag`): with a suffix, the highest hotfix already tagged on it
+ * (`v1.2.3-hotfix.1`, or `v1.2.4-hotfix.1` for patch-suffix) unless it was
+ * rolled back (`rolledBack`: tags whose release is marked pre-release);
+ * otherwise the GA tag itself.
+ */
+export function hotfixParent(gaTag: string, tags: Iterable<string>, versioning: Versioning, rolledBack: ReadonlySet<string>): string {
+  if (versioning === "patch") return gaTag;
+  const ga = parseVersionTag(gaTag);
+  if (!ga || ga.prerelease.length > 0) return gaTag;
+  const base = suffixBase(ga, versioning);
+  let best: { tag: string; n: number } | undefined;
+  for (const tag of tags) {
+    if (rolledBack.has(tag)) continue;
+    const parsed = parseVersionTag(tag);
+    if (!parsed || parsed.prefix !== ga.prefix) continue;
+    const n = hotfixNumber(parsed, { ...parsed, ...base });
+    if (n !== undefined && (!best || n > best.n)) best = { tag, n };
+  }
+  return best?.tag ?? gaTag;
 }
 
 /** A version typed by a person ("1.2.4", "v1.2.4") spelled the way the parent is: "v1.2.4". */

@@ -3,14 +3,14 @@
 import { z } from "zod";
 import { shortSha } from "../domain/names.js";
 import { describeSource, type ParentSource, parentNotFound, policyBranchName } from "../domain/parent-release.js";
-import { ensureBranch, protectBranch } from "../integrations/github.js";
+import { ensureBranch, getRefSha, protectBranch } from "../integrations/github.js";
 import { PermanentEffectError } from "../jobs/side-effects.js";
 import { branchCreatedMessage, branchProtectedMessage } from "../slack/blocks/release-lane-messages.js";
 import { recordOnce } from "../store/timeline.js";
 import { defineStep, idOf, type OutboxRow, resultOf } from "./define.js";
 import { githubForEffect, onGitHub, postOnce } from "./support.js";
 
-const source = z.enum(["named", "highest-tag", "latest-release"]);
+const source = z.enum(["named", "highest-tag", "latest-release", "last-hotfix"]);
 
 const createBranch = defineStep({
   prefix: "gh-branch",
@@ -29,9 +29,9 @@ const createBranch = defineStep({
   async run(ctx, run) {
     const gh = githubForEffect(ctx);
     const { params, incident } = run;
-    const pattern = ctx.config.policy.github.tagPattern;
+    const { tagPattern: pattern, versioning, branchFrom } = ctx.config.policy.github;
     const named = params.parentTag;
-    const parent = await onGitHub("read the parent release", () => gh.reads.parentRelease(pattern, named));
+    const parent = await onGitHub("read the parent release", () => gh.reads.parentRelease(pattern, named, versioning));
     if (!parent) {
       throw new PermanentEffectError(
         named ? parentNotFound(named) : `no parent release: no GA semver tag matches ${pattern} and there is no GitHub release`,
@@ -48,8 +48,23 @@ const createBranch = defineStep({
       parent.how = describeSource(parent.source, pattern);
     }
     const branch = params.branch ?? policyBranchName(ctx.config.policy, incident, parent, run.effect.createdAt);
-    const { created } = await onGitHub(`create the branch ${branch}`, () => ensureBranch(gh, branch, parent.sha));
-    const { htmlUrl } = await onGitHub("read the repository", () => gh.repository());
+    const { htmlUrl, defaultBranch } = await onGitHub("read the repository", () => gh.repository());
+    // Runbook 003 branches "from main" (github.branchFrom: default-branch); the others from the production tag.
+    const from =
+      branchFrom === "default-branch"
+        ? { name: defaultBranch, sha: (await onGitHub(`read ${defaultBranch}`, () => getRefSha(gh, `heads/${defaultBranch}`)))?.sha }
+        : { name: parent.tag, sha: parent.sha };
+    if (!from.sha) throw new PermanentEffectError(`the default branch ${defaultBranch} has no head`);
+    const startSha = from.sha;
+    // Only a branch the bot creates is protected, merged back and deleted later (issue 8.6): one that exists is refused,
+    // unless this step's own earlier attempt made it (its answer was lost: the step runs "ambiguous").
+    const existing = await onGitHub(`read ${branch}`, () => getRefSha(gh, `heads/${branch}`));
+    if (existing && !(run.ambiguous && existing.sha === startSha)) {
+      throw new PermanentEffectError(
+        `the branch ${branch} exists already (at ${shortSha(existing.sha)}); the bot only protects, merges back and deletes a branch it created. Name another one: /hotfix branch <name>`,
+      );
+    }
+    const { created } = await onGitHub(`create the branch ${branch}`, () => ensureBranch(gh, branch, startSha));
     const actor = params.actor ?? null;
     await ctx.prisma.$transaction(async (tx) => {
       await tx.incident.update({
@@ -63,15 +78,35 @@ const createBranch = defineStep({
       await recordOnce(tx, run.effect.key, {
         incidentId: incident.id,
         kind: "branch_created",
-        summary: `Hotfix branch ${branch} ${created ? "created" : "found (already there)"} from ${parent.tag} at ${shortSha(parent.sha)}`,
+        summary: `Hotfix branch ${branch} created from ${from.name} at ${shortSha(startSha)}${from.name === parent.tag ? "" : ` (parent release ${parent.tag})`}`,
         actor,
         occurredAt: ctx.now(),
-        data: { branch, parentTag: parent.tag, parentSha: parent.sha, source: parent.source, created },
+        data: {
+          branch,
+          parentTag: parent.tag,
+          parentSha: parent.sha,
+          source: parent.source,
+          created,
+          from: from.name,
+          fromSha: startSha,
+          byBot: true,
+        },
       });
     });
     const url = `${htmlUrl}/tree/${branch}`;
-    await postOnce(ctx, run, branchCreatedMessage({ url, branch, created, parent, auto: Boolean(params.auto) }));
-    return { branch, sha: parent.sha, parentTag: parent.tag, source: parent.source, created, url };
+    await postOnce(
+      ctx,
+      run,
+      branchCreatedMessage({
+        url,
+        branch,
+        created,
+        parent,
+        auto: Boolean(params.auto),
+        ...(from.name === parent.tag ? {} : { from: from.name }),
+      }),
+    );
+    return { branch, sha: startSha, parentTag: parent.tag, source: parent.source, created, url };
   },
 });
 

@@ -7,12 +7,14 @@
 // retried: it is reported with what to do, and the later steps skip.
 import { z } from "zod";
 import type { AppContext } from "../context.js";
+import { describeGuardrails } from "../domain/guardrails.js";
 import { incidentLabel, shortSha } from "../domain/names.js";
 import { isOpen } from "../domain/phase.js";
 import { isFullSha } from "../domain/release.js";
 import { appendToChangelog, changelogEntry, changelogMarker } from "../domain/release-notes.js";
 import {
   branchesWithDates,
+  closePull,
   compareCommits,
   deleteBranch,
   ensureAnnotatedTag,
@@ -24,6 +26,7 @@ import {
   isBranchProtected,
   isRefusal,
   mergeInto,
+  openPullsOf,
   protectBranch,
   RefConflictError,
   readFile,
@@ -33,12 +36,12 @@ import {
 import { slackError } from "../integrations/slack.js";
 import { type EffectRun, PermanentEffectError } from "../jobs/side-effects.js";
 import { completedMessages } from "../slack/blocks/completion.js";
-import { conflictMessage, notFastForwardMessage } from "../slack/blocks/release-lane-messages.js";
+import { conflictMessage, legacyOfferBlocks, notFastForwardMessage } from "../slack/blocks/release-lane-messages.js";
 import { recordEvent, recordOnce } from "../store/timeline.js";
 import { defineStep, idOf, type OutboxRow, resultOf } from "./define.js";
 import { addEffects, queueSync } from "./outbox.js";
 import { githubForEffect, onGitHub, postOnce, warRoomOf } from "./support.js";
-import { warRoom } from "./war-room.js";
+import { openChannel, warRoom } from "./war-room.js";
 
 const key = (prefix: string, run: Pick<EffectRun, "effect"> | string) =>
   `${prefix}:${idOf(typeof run === "string" ? run : run.effect.key)}`;
@@ -249,12 +252,20 @@ const changelog = defineStep({
     const { defaultBranch } = await onGitHub("read the repository", () => gh.repository());
     const final = resultOf(run, key("gh-final-tag", run), tagResult)?.tag ?? "";
     const deployments = await ctx.prisma.deployment.findMany({ where: { incidentId: run.incident.id }, orderBy: { occurredAt: "asc" } });
+    const { guardrails } = ctx.config.policy;
+    const uat = await ctx.prisma.uatSession.findFirst({
+      where: { incidentId: run.incident.id },
+      orderBy: { createdAt: "desc" },
+      select: { status: true },
+    });
     const entry = changelogEntry({
       incident: run.incident,
       deployments,
       finalTag: final,
       stabilityWindow: ctx.config.policy.stability.window.text,
       now: ctx.now(),
+      uat: uat?.status ?? null,
+      thresholds: describeGuardrails(guardrails),
     });
     const marker = changelogMarker(run.incident.number);
     // The blob sha is the precondition: someone writing in between makes GitHub answer 409; read again and redo.
@@ -310,6 +321,26 @@ const removeBranch = defineStep({
         );
       }
     }
+    // Runbook 001 section 4: "close associated pull requests" (from or into the hotfix branch), saying why.
+    const pulls = await onGitHub(`list the pull requests of ${branch}`, () => openPullsOf(gh, branch));
+    for (const pull of pulls) {
+      await onGitHub(`close pull request #${pull.number}`, () =>
+        closePull(
+          gh,
+          pull.number,
+          `Closed by Hotfix Commander: ${incidentLabel(run.incident.number)} is complete and its hotfix branch \`${branch}\` is merged back and deleted.`,
+        ),
+      );
+      await ctx.prisma.$transaction(async (tx) => {
+        await recordOnce(tx, `${run.effect.key}#pr${pull.number}`, {
+          incidentId: run.incident.id,
+          kind: "pull_request_closed",
+          summary: `Pull request #${pull.number} (${pull.title}) closed with the hotfix branch`,
+          occurredAt: ctx.now(),
+          data: { number: pull.number, url: pull.htmlUrl },
+        });
+      });
+    }
     // Protection forbids deletion (we set it so at branch time); the subset of
     // the API we use cannot remove protection, so it is relaxed to allow it.
     if (await onGitHub(`read ${branch}`, () => isBranchProtected(gh, branch))) {
@@ -363,7 +394,7 @@ const legacy = defineStep({
   },
 });
 
-const legacyResult = z.object({ legacy: z.array(z.object({ name: z.string(), date: z.string().nullable() })) });
+const legacyResult = z.object({ legacy: z.array(z.object({ name: z.string(), sha: z.string(), date: z.string().nullable() })) });
 const deletedResult = z.object({ branch: z.string() });
 
 const complete = defineStep({
@@ -433,14 +464,74 @@ const complete = defineStep({
       await addEffects(tx, incident.id, [
         warRoom.refreshCard(`complete-${id}`),
         warRoom.post({ kind: "mrkdwn", text }, `complete:${id}`),
-        ...policy.severity[incident.severity].announce.map((channel) =>
-          warRoom.post({ kind: "mrkdwn", text: announcement }, `complete:${id}`, channel),
-        ),
+        // Runbook 000 section 5: completion announced in #eng-prod and #stakeholders (policy announce.completion).
+        ...policy.announce.completion.map((channel) => warRoom.post({ kind: "mrkdwn", text: announcement }, `complete:${id}`, channel)),
         ...(policy.warRoom.archiveOnComplete ? [archive.row({}, id)] : []),
       ]);
       await queueSync(ctx, tx, incident.id);
     });
+    await offerLegacyDeletion(ctx, run, legacyBranches);
     return { completedAt: now.toISOString() };
+  },
+});
+
+/**
+ * Runbook 001 section 4: legacy branches are offered for deletion with a
+ * button each, where the completion is announced (the war room may be
+ * archived). Branches the bot created for an incident delete on a click by
+ * the commander or a release captain; others only after the commander confirms.
+ */
+async function offerLegacyDeletion(
+  ctx: AppContext,
+  run: Parameters<typeof postOnce>[1],
+  branches: Array<{ name: string; sha: string; date: string | null }>,
+): Promise<void> {
+  if (branches.length === 0) return;
+  const { policy } = ctx.config;
+  const made = await ctx.prisma.incident.findMany({
+    where: { hotfixBranch: { in: branches.map((b) => b.name) } },
+    select: { hotfixBranch: true },
+  });
+  const bot = new Set(made.map((m) => m.hotfixBranch));
+  const target = policy.announce.completion[0];
+  const channel = target ? await openChannel(ctx, target) : warRoomOf(run);
+  await postOnce(
+    ctx,
+    run,
+    legacyOfferBlocks(
+      run.incident.id,
+      incidentLabel(run.incident.number),
+      policy.github.legacyBranchAge.text,
+      branches.map((b) => ({ ...b, bot: bot.has(b.name) })),
+    ),
+    { channel, suffix: "legacy" },
+  );
+}
+
+/** Deletes a legacy branch offered at completion, if its head is still the one offered (look before acting). */
+const deleteLegacy = defineStep({
+  prefix: "gh-legacy-delete",
+  params: z.object({ branch: z.string().min(1), sha: z.string().min(1), actor: z.string(), bot: z.boolean() }),
+  describe: (p) => `delete the legacy branch ${p.branch}`,
+  dependsOn: () => [],
+  async run(ctx, run) {
+    const gh = githubForEffect(ctx);
+    const { branch, sha, actor, bot } = run.params;
+    const head = await onGitHub(`read ${branch}`, () => getRefSha(gh, `heads/${branch}`));
+    if (head && head.sha !== sha)
+      throw new PermanentEffectError(`${branch} moved to ${shortSha(head.sha)} since it was offered for deletion; not deleted`);
+    const { deleted } = head ? await onGitHub(`delete ${branch}`, () => deleteBranch(gh, branch)) : { deleted: false };
+    await ctx.prisma.$transaction(async (tx) => {
+      await recordOnce(tx, run.effect.key, {
+        incidentId: run.incident.id,
+        kind: "legacy_branch_deleted",
+        summary: `Legacy branch ${branch} deleted${deleted ? "" : " (already gone)"}${bot ? "" : " (not created by the bot; confirmed by the commander)"}`,
+        actor,
+        occurredAt: ctx.now(),
+        data: { branch, sha, bot, deleted },
+      });
+    });
+    return { branch, deleted };
   },
 });
 
@@ -488,8 +579,13 @@ export const githubComplete = {
     legacy.row({ exclude: p.branch }, id),
     complete.row({ actor: p.actor }, id),
   ],
+  /** Merge back alone, right after the production deploy (policy github.mergeBackAt: production-deploy, runbook 002). */
+  mergeBackNow: (p: { branch: string; mergeBack: "ff-only" | "merge"; actor: string }, id: string): OutboxRow =>
+    mergeBack.row({ branch: p.branch, mode: p.mergeBack, actor: p.actor }, id),
+  /** A legacy branch offered at completion, deleted on a click. */
+  deleteLegacy: (p: { branch: string; sha: string; actor: string; bot: boolean }, id: string): OutboxRow => deleteLegacy.row(p, id),
   /** Key prefixes of a completion in flight. */
-  underWay: [`${mergeBack.prefix}:`, `${complete.prefix}:`],
+  underWay: [`${complete.prefix}:`],
 };
 
-export const GITHUB_COMPLETE_STEPS = [mergeBack, finalTag, changelog, removeBranch, legacy, complete, archive];
+export const GITHUB_COMPLETE_STEPS = [mergeBack, finalTag, changelog, removeBranch, legacy, complete, archive, deleteLegacy];

@@ -4,10 +4,9 @@
 // the policy's release workflow. A refused check makes the others skip.
 import { z } from "zod";
 import type { AppContext } from "../context.js";
-import { evaluateGates, gatesFrom, waiverRulesFor } from "../domain/gates.js";
+import { evaluateGates, gatesFrom, waiverRulesFor, withRequired } from "../domain/gates.js";
 import { incidentLabel, shortSha } from "../domain/names.js";
 import { parentNotFound } from "../domain/parent-release.js";
-import { canMove, type PhaseName } from "../domain/phase.js";
 import { RISK_LEVELS } from "../domain/release.js";
 import { releaseNotes } from "../domain/release-notes.js";
 import type { TimelineKind } from "../domain/timeline.js";
@@ -19,6 +18,7 @@ import {
   ensureAnnotatedTag,
   ensureRelease,
   listTagNames,
+  requiredChecks,
   resolveCommit,
   tagCommit,
 } from "../integrations/github.js";
@@ -31,14 +31,14 @@ import {
   notDescendantMessage,
   releasedMessage,
 } from "../slack/blocks/release-lane-messages.js";
-import { type IncidentWithRoles, lockIncident } from "../store/incidents.js";
+import type { IncidentWithRoles } from "../store/incidents.js";
 import type { Prisma } from "../store/prisma.js";
-import { recordEvent, recordOnce, type Tx } from "../store/timeline.js";
+import { recordOnce, type Tx } from "../store/timeline.js";
 import { waiversForRelease } from "../store/waivers.js";
 import { defineStep, idOf, type OutboxRow, resultOf, type StepRun } from "./define.js";
-import { addEffects, queueSync } from "./outbox.js";
+import { watchRun } from "./github-runs.js";
+import { recordReleased } from "./release-record.js";
 import { githubForEffect, onGitHub, postOnce, slackName } from "./support.js";
-import { warRoom } from "./war-room.js";
 
 const releaseParams = z.object({
   tag: z.string().min(1),
@@ -93,6 +93,13 @@ async function refuse(ctx: AppContext, run: ReleaseRun, reason: string, message:
   return { refused: true, reason };
 }
 
+/** The policy's required checks, else the default branch protection's. */
+async function requiredChecksFor(ctx: AppContext, gh: ReturnType<typeof githubForEffect>): Promise<string[]> {
+  const listed = ctx.config.policy.github.requiredChecks;
+  if (listed) return listed;
+  return requiredChecks(gh, (await gh.repository()).defaultBranch);
+}
+
 const releaseCheck = defineStep({
   prefix: "gh-release-check",
   params: releaseParams,
@@ -134,9 +141,11 @@ const releaseCheck = defineStep({
       );
     }
     const checks = await onGitHub("read the commit's checks", () => commitChecks(gh, commit));
+    const required = await onGitHub("read the required checks", () => requiredChecksFor(ctx, gh));
     const waivers = await waiversForRelease(ctx.prisma, p.waiverIds);
+    // Fail closed: a required check that has not reported (or is still running) blocks unless a waiver covers it.
     const verdict = evaluateGates(
-      gatesFrom(checks.checkRuns, checks.statuses),
+      withRequired(gatesFrom(checks.checkRuns, checks.statuses), required),
       waivers,
       waiverRulesFor(ctx.config.policy, p.tag, ctx.now()),
     );
@@ -208,7 +217,7 @@ async function incidentLink(ctx: AppContext, incident: IncidentWithRoles): Promi
   return `https://slack.com/app_redirect?channel=${incident.warRoomChannelId}${incident.teamId ? `&team=${incident.teamId}` : ""}`;
 }
 
-/** The release stands: the incident records it (and moves to deploying), the card is refreshed. */
+/** The release stands (a direct release): recorded once on the incident, which moves to deploying. */
 async function markReleased(
   ctx: AppContext,
   run: ReleaseRun,
@@ -216,37 +225,13 @@ async function markReleased(
   event: { kind: TimelineKind; summary: string; data: Prisma.InputJsonObject },
 ): Promise<void> {
   const p = run.params;
-  await ctx.prisma.$transaction(async (tx: Tx) => {
-    const current = await lockIncident(tx, run.incident.id);
-    const from: PhaseName = current.phase;
-    const toDeploying = canMove(from, "deploying") && ["declared", "preparing", "fixing"].includes(from);
-    await tx.incident.update({
-      where: { id: run.incident.id },
-      data: {
-        version: p.version,
-        releaseTag: p.tag,
-        releaseId: fields.releaseId,
-        releaseUrl: fields.releaseUrl,
-        fixSha: fields.commit,
-        parentTag: p.parentTag,
-        ...(fields.parentSha ? { parentSha: fields.parentSha } : {}),
-        rolledBackAt: null,
-        ...(toDeploying ? { phase: "deploying" } : {}),
-      },
-    });
-    const recorded = await recordOnce(tx, run.effect.key, { incidentId: run.incident.id, actor: p.actor, occurredAt: ctx.now(), ...event });
-    if (recorded && toDeploying) {
-      await recordEvent(tx, {
-        incidentId: run.incident.id,
-        kind: "phase_changed",
-        summary: `Phase ${from} -> deploying: ${p.tag} released`,
-        occurredAt: ctx.now(),
-        data: { from, to: "deploying" },
-      });
-    }
-    await addEffects(tx, run.incident.id, [warRoom.refreshCard(run.effect.key)]);
-    await queueSync(ctx, tx, run.incident.id);
-  });
+  await recordReleased(
+    ctx,
+    run.incident.id,
+    run.effect.key,
+    { ...fields, tag: p.tag, version: p.version, parentTag: p.parentTag, actor: p.actor },
+    event,
+  );
 }
 
 const releasePublish = defineStep({
@@ -345,23 +330,38 @@ const releaseDispatch = defineStep({
       ...(waivers.length ? { waiver_ids: waivers.join(",") } : {}),
     };
     const ref = run.incident.hotfixBranch ?? defaultBranch;
+    const dispatchedAt = ctx.now();
     const dispatched = await onGitHub(`dispatch ${workflow}`, () => dispatchWorkflow(gh, workflow, ref, inputs));
-    await markReleased(
-      ctx,
-      run,
-      { releaseId: null, releaseUrl: dispatched.runUrl ?? workflowUrl, commit, parentSha },
-      {
+    const url = dispatched.runUrl ?? workflowUrl;
+    // Dispatched is not released: the run is watched to its end (effects/github-runs.ts) and the release counts when it succeeds.
+    await ctx.prisma.$transaction(async (tx) => {
+      const recorded = await recordOnce(tx, run.effect.key, {
+        incidentId: run.incident.id,
         kind: "release_dispatched",
-        summary: `Release workflow ${workflow} dispatched on ${ref} for ${p.tag} (${shortSha(commit)})`,
+        summary: `Release workflow ${workflow} dispatched on ${ref} for ${p.tag} (${shortSha(commit)}); watching the run`,
+        actor: p.actor,
+        occurredAt: dispatchedAt,
         data: { workflow, ref, inputs, runId: dispatched.runId ?? null, runUrl: dispatched.runUrl ?? null },
-      },
-    );
+      });
+      if (!recorded) return;
+      await watchRun(ctx, tx, {
+        incidentId: run.incident.id,
+        purpose: "release",
+        tag: p.tag,
+        workflow,
+        ref,
+        dispatchedAt: dispatchedAt.toISOString(),
+        runId: dispatched.runId ?? null,
+        attempt: 0,
+        release: { version: p.version, commit, parentTag: p.parentTag, parentSha, actor: p.actor, riskLevel: p.riskLevel, waivers },
+      });
+    });
     await postOnce(
       ctx,
       run,
       dispatchedMessage({
         tag: p.tag,
-        url: dispatched.runUrl ?? workflowUrl,
+        url,
         workflow,
         ref,
         version: p.version,

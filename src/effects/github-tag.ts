@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { incidentLabel, shortSha } from "../domain/names.js";
 import { isFullSha, MILESTONE_WORDS, type MilestoneKind } from "../domain/release.js";
-import { ensureAnnotatedTag, getRefSha, resolveCommit } from "../integrations/github.js";
+import { ensureAnnotatedTag, getRefSha, RefConflictError, resolveCommit } from "../integrations/github.js";
 import { PermanentEffectError } from "../jobs/side-effects.js";
 import { tagCreatedMessage } from "../slack/blocks/release-lane-messages.js";
 import { recordOnce } from "../store/timeline.js";
@@ -42,28 +42,35 @@ const createTag = defineStep({
     const commit = sha;
     const words = MILESTONE_WORDS[p.kind];
     const message = `${words} for ${incidentLabel(incident.number)}: ${incident.title}`;
-    const result = await onGitHub(`create the tag ${p.tag}`, () => ensureAnnotatedTag(gh, p.tag, commit, message));
+    // Runbook 000's dated tags (hotfix-prep-/hotfix-prod-YYYYMMDD): a second incident the same day gets "-2", "-3" ... instead of failing.
+    let tag = p.tag;
+    let result: Awaited<ReturnType<typeof ensureAnnotatedTag>> | undefined;
+    for (let n = 1; !result; n++) {
+      tag = n === 1 ? p.tag : `${p.tag}-${n}`;
+      try {
+        result = await ensureAnnotatedTag(gh, tag, commit, message);
+      } catch (error) {
+        if (error instanceof RefConflictError && p.kind !== "milestone" && n < 9) continue;
+        return onGitHub(`create the tag ${tag}`, () => Promise.reject(error));
+      }
+    }
     const { htmlUrl } = await onGitHub("read the repository", () => gh.repository());
     await ctx.prisma.$transaction(async (tx) => {
       await tx.milestone.createMany({
-        data: [{ incidentId: incident.id, kind: p.kind, tag: p.tag, sha: commit, message, createdBy: p.actor }],
+        data: [{ incidentId: incident.id, kind: p.kind, tag, sha: commit, message, createdBy: p.actor }],
         skipDuplicates: true,
       });
       await recordOnce(tx, run.effect.key, {
         incidentId: incident.id,
         kind: "milestone_tagged",
-        summary: `Rollback point ${p.tag} tagged at ${shortSha(commit)} (${words})`,
+        summary: `Rollback point ${tag} tagged at ${shortSha(commit)} (${words})`,
         actor: p.actor,
         occurredAt: ctx.now(),
-        data: { tag: p.tag, sha: commit, kind: p.kind, annotated: result.annotated, created: result.created },
+        data: { tag, sha: commit, kind: p.kind, annotated: result.annotated, created: result.created },
       });
     });
-    await postOnce(
-      ctx,
-      run,
-      tagCreatedMessage({ url: `${htmlUrl}/tree/${p.tag}`, tag: p.tag, sha: commit, created: result.created, what: words }),
-    );
-    return { tag: p.tag, sha: commit, created: result.created };
+    await postOnce(ctx, run, tagCreatedMessage({ url: `${htmlUrl}/tree/${tag}`, tag, sha: commit, created: result.created, what: words }));
+    return { tag, sha: commit, created: result.created };
   },
 });
 
@@ -72,6 +79,7 @@ export const githubTag = {
     p: { tag: string; kind: MilestoneKind; at: string | null; branch: string | null; actor: string | null },
     id: string,
   ): OutboxRow => createTag.row(p, id),
+  keyFor: (id: string): string => createTag.keyFor(id),
   /** Key prefix, to find tags being created. */
   keyPrefix: `${createTag.prefix}:`,
   /** The tag a queued row creates (its params, parsed). */

@@ -56,6 +56,21 @@ export const messageSchema = z.discriminatedUnion("kind", [
     stabilityEndsAt: z.string().nullable(),
     uatClockStarts: z.boolean(),
   }),
+  /** Runbook 002 phase 5: "HOTFIX DEPLOYED", to #incidents by default (policy announce.deploySummary). */
+  z.object({
+    kind: z.literal("hotfix_deployed"),
+    number: z.number(),
+    title: z.string(),
+    version: z.string().nullable(),
+    sha: z.string(),
+    deployedAt: z.string(),
+    /** Deadline minus production deploy: positive = met with that margin, negative = late by it; null: no SLA. */
+    slaMarginMs: z.number().nullable(),
+  }),
+  /** Runbook 002: "DON'T deploy without staging test". */
+  z.object({ kind: z.literal("staging_skipped"), number: z.number(), sha: z.string(), required: z.boolean() }),
+  /** A rollback without github.deployWorkflow: the exact redeploy step. */
+  z.object({ kind: z.literal("redeploy_by_hand"), parentTag: z.string().nullable() }),
 ]);
 
 export type Message = z.output<typeof messageSchema>;

@@ -229,7 +229,7 @@ const bookmarks = defineStep({
 const resolvers = new WeakMap<WebClient, ChannelResolver>();
 
 /** An announcement channel (name or id), joined when public: the bot posts there and later reads back its own messages. */
-async function openChannel(ctx: AppContext, target: string): Promise<string> {
+export async function openChannel(ctx: AppContext, target: string): Promise<string> {
   let resolver = resolvers.get(ctx.slack);
   if (!resolver) {
     resolver = new ChannelResolver(ctx.slack);

@@ -17,7 +17,7 @@ import type { Logger } from "pino";
 import type { Env } from "../config.js";
 import { shortSha } from "../domain/names.js";
 import { describeSource, type ParentRelease } from "../domain/parent-release.js";
-import { highestReleaseTag } from "../domain/versions.js";
+import { highestReleaseTag, hotfixParent, type Versioning } from "../domain/versions.js";
 
 const HotfixOctokit = Octokit.plugin(retry, throttling);
 export type GitHubOctokit = InstanceType<typeof HotfixOctokit>;
@@ -54,8 +54,10 @@ export interface GitHubReads {
   getRefSha(ref: string): Promise<{ sha: string; type: string } | undefined>;
   compareCommits(base: string, head: string): ReturnType<typeof compareCommits>;
   commitChecks(sha: string): ReturnType<typeof commitChecks>;
-  /** The tag named, else the highest GA semver tag matching `pattern`, else GitHub's latest release. */
-  parentRelease(pattern: string, named?: string | null): Promise<ParentRelease | undefined>;
+  /** The tag named, else the highest GA semver tag matching `pattern`, else GitHub's latest release (then chained, see findParentRelease). */
+  parentRelease(pattern: string, named?: string | null, versioning?: Versioning): Promise<ParentRelease | undefined>;
+  /** Names of the required status checks of `branch`'s protection; [] when the branch is not protected. */
+  requiredChecks(branch: string): Promise<string[]>;
 }
 
 function readsOf(gh: GitHubClient): GitHubReads {
@@ -66,7 +68,8 @@ function readsOf(gh: GitHubClient): GitHubReads {
     getRefSha: (ref) => getRefSha(gh, ref),
     compareCommits: (base, head) => compareCommits(gh, base, head),
     commitChecks: (sha) => commitChecks(gh, sha),
-    parentRelease: (pattern, named) => findParentRelease(gh, pattern, named),
+    parentRelease: (pattern, named, versioning) => findParentRelease(gh, pattern, named, versioning),
+    requiredChecks: (branch) => requiredChecks(gh, branch),
   };
 }
 
@@ -75,7 +78,23 @@ function readsOf(gh: GitHubClient): GitHubReads {
  * the highest GA semver tag matching the policy's pattern, else GitHub's
  * latest release. Undefined when none exists.
  */
-export async function findParentRelease(gh: GitHubClient, pattern: string, named?: string | null): Promise<ParentRelease | undefined> {
+export async function findParentRelease(
+  gh: GitHubClient,
+  pattern: string,
+  named?: string | null,
+  versioning: Versioning = "patch",
+): Promise<ParentRelease | undefined> {
+  const found = await findProductionRelease(gh, pattern, named);
+  if (!found || named || versioning === "patch") return found;
+  // With a suffix, a second hotfix starts from the first (if it was not rolled back), never from the GA tag under both.
+  const rolledBack = new Set((await listReleases(gh)).filter((r) => r.prerelease).map((r) => r.tagName));
+  const chained = hotfixParent(found.tag, found.tags, versioning, rolledBack);
+  if (chained === found.tag) return found;
+  const sha = await tagCommit(gh, chained);
+  return sha ? { tag: chained, sha, source: "last-hotfix", how: describeSource("last-hotfix", pattern), tags: found.tags } : found;
+}
+
+async function findProductionRelease(gh: GitHubClient, pattern: string, named?: string | null): Promise<ParentRelease | undefined> {
   const tags = await listTagNames(gh);
   const names = tags.map((t) => t.name);
   const shaOf = async (tag: string) => tags.find((t) => t.name === tag)?.sha ?? (await tagCommit(gh, tag));
@@ -323,6 +342,7 @@ export async function compareCommits(
 
 // ------------------------------------------------------------------ gates
 
+/** Check runs and commit statuses of a commit, every page of both (GitHub lists 100 at most a page). */
 export async function commitChecks(gh: GitHubClient, sha: string) {
   const checkRuns = await gh.octokit.paginate(gh.octokit.rest.checks.listForRef, {
     owner: gh.owner,
@@ -330,7 +350,15 @@ export async function commitChecks(gh: GitHubClient, sha: string) {
     ref: sha,
     per_page: 100,
   });
-  const combined = await gh.octokit.rest.repos.getCombinedStatusForRef({ owner: gh.owner, repo: gh.repo, ref: sha, per_page: 100 });
+  // Every status ever posted, newest first: the first one seen per context is its current state.
+  const all = await gh.octokit.paginate(gh.octokit.rest.repos.listCommitStatusesForRef, {
+    owner: gh.owner,
+    repo: gh.repo,
+    ref: sha,
+    per_page: 100,
+  });
+  const latest = new Map<string, (typeof all)[number]>();
+  for (const status of all) if (!latest.has(status.context)) latest.set(status.context, status);
   return {
     checkRuns: checkRuns.map((r) => ({
       name: r.name,
@@ -339,9 +367,20 @@ export async function commitChecks(gh: GitHubClient, sha: string) {
       html_url: r.html_url,
       details_url: r.details_url,
     })),
-    statuses: combined.data.statuses.map((s) => ({ context: s.context, state: s.state, target_url: s.target_url })),
-    combinedState: combined.data.state,
+    statuses: [...latest.values()].map((s) => ({ context: s.context, state: s.state, target_url: s.target_url })),
   };
+}
+
+/** The required status checks of a branch's protection (contexts and checks); [] when it is not protected. */
+export async function requiredChecks(gh: GitHubClient, branch: string): Promise<string[]> {
+  try {
+    const res = await gh.octokit.rest.repos.getBranchProtection({ owner: gh.owner, repo: gh.repo, branch });
+    const required = res.data.required_status_checks;
+    return [...new Set([...(required?.contexts ?? []), ...(required?.checks ?? []).map((c) => c.context)])].sort();
+  } catch (error) {
+    if (githubStatus(error) === 404) return [];
+    throw error;
+  }
 }
 
 // ------------------------------------------------------------------ releases
@@ -369,6 +408,12 @@ export async function releaseByTag(gh: GitHubClient, tag: string): Promise<Relea
     if (githubStatus(error) === 404) return undefined;
     throw error;
   }
+}
+
+/** Every release (GitHub paginates, 100 a page). */
+export async function listReleases(gh: GitHubClient): Promise<ReleaseInfo[]> {
+  const releases = await gh.octokit.paginate(gh.octokit.rest.repos.listReleases, { owner: gh.owner, repo: gh.repo, per_page: 100 });
+  return releases.map(releaseInfo);
 }
 
 export async function latestRelease(gh: GitHubClient): Promise<ReleaseInfo | undefined> {
@@ -542,4 +587,89 @@ export async function branchesWithDates(
     out.push({ name: ref.ref.replace(/^refs\/heads\//, ""), sha: ref.object.sha, date: when ? new Date(when) : null });
   }
   return out;
+}
+
+// ------------------------------------------------------------------ workflow runs
+
+export interface RunInfo {
+  id: number;
+  status: string;
+  conclusion: string | null;
+  htmlUrl: string;
+  event: string;
+  headBranch: string | null;
+  createdAt: string;
+}
+
+const runInfo = (r: {
+  id: number;
+  status: string | null;
+  conclusion: string | null;
+  html_url: string;
+  event: string;
+  head_branch: string | null;
+  created_at: string;
+}): RunInfo => ({
+  id: r.id,
+  status: r.status ?? "queued",
+  conclusion: r.conclusion,
+  htmlUrl: r.html_url,
+  event: r.event,
+  headBranch: r.head_branch,
+  createdAt: r.created_at,
+});
+
+export async function workflowRun(gh: GitHubClient, runId: number): Promise<RunInfo | undefined> {
+  try {
+    return runInfo((await gh.octokit.rest.actions.getWorkflowRun({ owner: gh.owner, repo: gh.repo, run_id: runId })).data);
+  } catch (error) {
+    if (githubStatus(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** The newest workflow_dispatch run of `workflow` on `branch` created at or after `since` (when the dispatch gave no run id). */
+export async function dispatchedRun(gh: GitHubClient, workflow: string, branch: string, since: Date): Promise<RunInfo | undefined> {
+  const res = await gh.octokit.rest.actions.listWorkflowRuns({
+    owner: gh.owner,
+    repo: gh.repo,
+    workflow_id: workflow,
+    branch,
+    event: "workflow_dispatch",
+    per_page: 10,
+  });
+  // GitHub's created_at has seconds: a run created in the dispatch's second counts.
+  const from = Math.floor(since.getTime() / 1000) * 1000;
+  return res.data.workflow_runs.map(runInfo).find((r) => new Date(r.createdAt).getTime() >= from);
+}
+
+/** Environments a waiting run needs approval for, and who may approve (logins and teams). */
+export async function pendingDeployments(gh: GitHubClient, runId: number): Promise<Array<{ environment: string; reviewers: string[] }>> {
+  const res = await gh.octokit.rest.actions.getPendingDeploymentsForRun({ owner: gh.owner, repo: gh.repo, run_id: runId });
+  return res.data.map((p) => ({
+    environment: p.environment.name ?? "?",
+    reviewers: p.reviewers.map((r) => {
+      const who = r.reviewer as { login?: string; slug?: string } | undefined;
+      return r.type === "Team" ? `team ${who?.slug ?? "?"}` : `@${who?.login ?? "?"}`;
+    }),
+  }));
+}
+
+// ------------------------------------------------------------------ pull requests
+
+/** Open pull requests from or into `branch`. */
+export async function openPullsOf(gh: GitHubClient, branch: string): Promise<Array<{ number: number; title: string; htmlUrl: string }>> {
+  const list = async (filter: { head?: string; base?: string }) =>
+    gh.octokit.paginate(gh.octokit.rest.pulls.list, { owner: gh.owner, repo: gh.repo, state: "open", per_page: 100, ...filter });
+  const pulls = [...(await list({ head: `${gh.owner}:${branch}` })), ...(await list({ base: branch }))];
+  const seen = new Map<number, { number: number; title: string; htmlUrl: string }>();
+  for (const p of pulls) seen.set(p.number, { number: p.number, title: p.title, htmlUrl: p.html_url });
+  return [...seen.values()];
+}
+
+/** Closes a pull request, then says why in a comment. */
+export async function closePull(gh: GitHubClient, number: number, comment: string): Promise<void> {
+  // Closed first: a retry after a lost answer no longer lists it, so the comment is never posted twice.
+  await gh.octokit.rest.pulls.update({ owner: gh.owner, repo: gh.repo, pull_number: number, state: "closed" });
+  await gh.octokit.rest.issues.createComment({ owner: gh.owner, repo: gh.repo, issue_number: number, body: comment });
 }

@@ -45,8 +45,8 @@ export async function previewBranch(
   const gh = githubOrRefuse(ctx);
   await requirePermission(ctx, actor, "branch", incident);
   await refuseBranch(ctx.prisma, incident);
-  const pattern = ctx.config.policy.github.tagPattern;
-  const parent = await gh.reads.parentRelease(pattern, request.parent ?? incident.parentTag);
+  const { tagPattern: pattern, versioning } = ctx.config.policy.github;
+  const parent = await gh.reads.parentRelease(pattern, request.parent ?? incident.parentTag, versioning);
   if (!parent) {
     throw new RefusedError(
       request.parent
@@ -57,11 +57,15 @@ export async function previewBranch(
   const branch = request.name ? sanitizeRefName(request.name) : policyBranchName(ctx.config.policy, incident, parent, ctx.now());
   if (!branch) throw new RefusedError(`\`${request.name}\` cannot be a branch name.`);
   const found = await gh.reads.getRefSha(`heads/${branch}`);
+  // Issue 8.6: the bot protects, merges back and deletes only a branch it created for this incident.
+  if (found)
+    throw new RefusedError(
+      `The branch \`${branch}\` exists already (at \`${shortSha(found.sha)}\`): the bot only works on a branch it creates, since it protects, merges back and deletes it. Name a new one: \`/hotfix branch <name>\`.`,
+    );
   return {
     parent,
     branch,
     protect: ctx.config.policy.github.protectBranch,
-    ...(found ? { existing: { sha: found.sha, sameCommit: found.sha === parent.sha } } : {}),
   };
 }
 

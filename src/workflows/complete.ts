@@ -15,6 +15,7 @@ import type { WorkflowContext } from "./context.js";
 import { githubOrRefuse } from "./lane-support.js";
 import { requirePermission } from "./permissions.js";
 import { RefusedError } from "./refused.js";
+import { stagingRefusal } from "./staging-gate.js";
 import { uatCompletionRefusal } from "./uat.js";
 import { stabilityWaiverFor, withStabilityWaiver } from "./waivers.js";
 
@@ -42,7 +43,9 @@ async function completionFacts(ctx: WorkflowContext, db: Db | Tx, incident: Inci
 
 async function guardCompletion(ctx: WorkflowContext, db: Db | Tx, incident: IncidentWithRoles) {
   const facts = await completionFacts(ctx, db, incident);
-  const refusal = completionRefusal(incident, withStabilityWaiver(facts, await stabilityWaiverFor(ctx, db, incident)), ctx.now());
+  const refusal =
+    completionRefusal(incident, withStabilityWaiver(facts, await stabilityWaiverFor(ctx, db, incident)), ctx.now()) ??
+    (await stagingRefusal(ctx, db, incident));
   if (refusal) throw new RefusedError(refusal);
   return facts;
 }

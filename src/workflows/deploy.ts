@@ -15,6 +15,7 @@ import type { TimerDefinition } from "../jobs/index.js";
 import { findIncident, type IncidentWithRoles, lockIncident } from "../store/incidents.js";
 import type { Db } from "../store/prisma.js";
 import { recordEvent } from "../store/timeline.js";
+import { afterProductionDeploy } from "./after-production.js";
 import type { WorkflowContext } from "./context.js";
 import { requirePermission } from "./permissions.js";
 import { RefusedError } from "./refused.js";
@@ -190,9 +191,11 @@ export async function recordDeployment(
       stabilityEndsAt: stabilityEndsAt?.toISOString() ?? null,
       uatClockStarts: !current.stagingDeployedAt && env === "staging" && counts,
     };
+    const followUps = counts && env === "production" ? await afterProductionDeploy(ctx, tx, current, { ...input, sha: input.sha }, s) : [];
     await addEffects(tx, incident.id, [
       warRoom.post(message, `deploy:${s}`),
       ...(Object.keys(data).length ? [warRoom.refreshCard(`deploy-${s}`)] : []),
+      ...followUps,
     ]);
     // The first staging deploy starts the UAT clock (runbooks 000 and 001): a reminder before the deadline, a warning at it.
     if (data.stagingDeployedAt) await scheduleUatDeadline(ctx, tx, incident.id, data.stagingDeployedAt);

@@ -1,12 +1,13 @@
 // What the release-lane workflows share: GitHub or a clear refusal, and the
 // "still being worked on" guard.
 import { isOpen } from "../domain/phase.js";
+import { GITHUB_NOT_CONFIGURED } from "../effects/support.js";
 import type { IncidentWithRoles } from "../store/incidents.js";
 import type { WorkflowContext } from "./context.js";
 import { RefusedError } from "./refused.js";
 
-export const GITHUB_NOT_CONFIGURED =
-  "GitHub is not configured for this bot: set `GITHUB_TOKEN` and `GITHUB_REPOSITORY` (owner/repo), and `GITHUB_API_URL` for GitHub Enterprise.";
+// One sentence for "GitHub is not configured", shared with the effects that need GitHub.
+export { GITHUB_NOT_CONFIGURED } from "../effects/support.js";
 
 /** For workflows called from Slack: a refusal the verb shows ephemerally. */
 export function githubOrRefuse(ctx: WorkflowContext): NonNullable<WorkflowContext["github"]> {

@@ -4,7 +4,7 @@
 // is confirmed, records the request and queues the steps of
 // src/effects/github-release.ts (ancestry and gates, then tag + GitHub release
 // or the policy's release workflow) in one transaction.
-import { evaluateGates, type GateVerdict, gatesFrom, waiverProblems, waiverRulesFor } from "../domain/gates.js";
+import { evaluateGates, type GateVerdict, gatesFrom, waiverProblems, waiverRulesFor, withRequired } from "../domain/gates.js";
 import { releaseRefusal } from "../domain/lane-guards.js";
 import { shortSha } from "../domain/names.js";
 import { type ParentRelease, parentNotFound } from "../domain/parent-release.js";
@@ -16,6 +16,7 @@ import { type IncidentWithRoles, lockIncident, stepsUnderWay } from "../store/in
 import type { Db } from "../store/prisma.js";
 import { recordEvent, type Tx } from "../store/timeline.js";
 import { waiverFacts } from "../store/waivers.js";
+import { runWatched } from "../store/workflow-runs.js";
 import type { WorkflowContext } from "./context.js";
 import { githubOrRefuse } from "./lane-support.js";
 import { requirePermission } from "./permissions.js";
@@ -57,7 +58,8 @@ export function releaseMode(ctx: WorkflowContext): { mode: "release" | "workflow
 
 /** The guard of a release, the same for the form and under the lock. */
 async function guardRelease(db: Db | Tx, incident: IncidentWithRoles): Promise<void> {
-  const refusal = releaseRefusal(incident, (await stepsUnderWay(db, incident.id, githubRelease.underWay)) > 0);
+  const inFlight = (await stepsUnderWay(db, incident.id, githubRelease.underWay)) > 0 || (await runWatched(db, incident.id, "release"));
+  const refusal = releaseRefusal(incident, inFlight);
   if (refusal) throw new RefusedError(refusal);
 }
 
@@ -72,7 +74,7 @@ export async function releaseDefaults(ctx: WorkflowContext, incident: IncidentWi
   const gh = githubOrRefuse(ctx);
   const { policy } = ctx.config;
   const problems: string[] = [];
-  const parent = await gh.reads.parentRelease(policy.github.tagPattern, incident.parentTag);
+  const parent = await gh.reads.parentRelease(policy.github.tagPattern, incident.parentTag, policy.github.versioning);
   if (!parent) problems.push(incident.parentTag ? parentNotFound(incident.parentTag) : "No parent release found; type the parent tag.");
   let next: NextVersion | undefined;
   if (parent) {
@@ -96,8 +98,9 @@ export async function releaseDefaults(ctx: WorkflowContext, incident: IncidentWi
     ancestry = compared ? { status: compared.status, aheadBy: compared.aheadBy } : null;
     if (next) {
       const checks = await gh.reads.commitChecks(commit);
+      const required = policy.github.requiredChecks ?? (await gh.reads.requiredChecks((await gh.repository()).defaultBranch));
       verdict = evaluateGates(
-        gatesFrom(checks.checkRuns, checks.statuses),
+        withRequired(gatesFrom(checks.checkRuns, checks.statuses), required),
         await waiverFacts(ctx.prisma),
         waiverRulesFor(policy, next.tag, ctx.now()),
       );

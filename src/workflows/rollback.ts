@@ -90,8 +90,13 @@ export async function requestRollback(ctx: WorkflowContext, incident: IncidentWi
         data: { from: current.phase, to: "fixing" },
       });
     }
+    const deployWorkflow = ctx.config.policy.github.deployWorkflow;
     await addEffects(tx, incident.id, [
       githubRollback.markPrerelease({ tag, actor, parentTag: incident.parentTag }, id),
+      // Runbook 002 "redeploy previous tag": dispatched and watched, or the exact step said in the war room.
+      ...(deployWorkflow && incident.parentTag
+        ? [githubRollback.redeploy({ parentTag: incident.parentTag, workflow: deployWorkflow, actor }, id)]
+        : [warRoom.post({ kind: "redeploy_by_hand", parentTag: incident.parentTag }, `redeploy:${id}`)]),
       warRoom.post(message, `rollback:${id}`),
       ...announce.map((channel) => warRoom.post(message, `rollback:${id}`, channel)),
       warRoom.refreshCard(`rollback-${id}`),

@@ -38,6 +38,8 @@ export async function scheduleSlaReminders(
 export async function fireSlaReminder(ctx: WorkflowContext, job: SlaReminderJob): Promise<"sent" | "stale"> {
   const incident = await findIncident(ctx.prisma, job.incidentId);
   if (!incident || !isOpen(incident.phase) || incident.slaDeadline?.toISOString() !== job.deadline) return "stale";
+  // Runbook 002's SLA is "fix within": met once the fix reaches production (monitoring is not SLA time).
+  if (incident.productionDeployedAt) return "stale";
   const breach = job.fraction >= 1;
   const message = {
     kind: "sla" as const,

@@ -31,6 +31,7 @@ import { findIncident, type IncidentWithRoles, lockIncident } from "../store/inc
 import type { Db } from "../store/prisma.js";
 import { recordEvent, type Tx } from "../store/timeline.js";
 import { checklistOf, findFeedbackByRef, latestSession, lockSession, uatFacts } from "../store/uat.js";
+import { queueAutoPrepTag } from "./after-production.js";
 import type { WorkflowContext } from "./context.js";
 import { requirePermission } from "./permissions.js";
 import { RefusedError } from "./refused.js";
@@ -327,6 +328,8 @@ export async function closeReview(
       uat.post({ kind: "review_closed", number: incident.number, feedback, status, openBlockers, failing, by: actor }, `closed:${s}`),
       uat.refreshChecklist(session.id, s),
       warRoom.refreshCard(`uat-${s}`),
+      // Runbook 000: hotfix-prep-YYYYMMDD "immediately after QA sign-off" (github.autoTags; release lane, issue 12.6).
+      ...(status === "passed" ? await queueAutoPrepTag(ctx, tx, incident, incident.fixSha) : []),
     ]);
     await queueSync(ctx, tx, incident.id);
     return { status, failing, openBlockers };

@@ -84,30 +84,31 @@ describe("5xx mid-way", () => {
 });
 
 describe("work found done already, or taken", () => {
-  it("adopts a branch that already exists at the parent's commit", async () => {
+  it("refuses a branch that exists already, even at the parent's commit: the bot only works on branches it creates (issue 8.6)", async () => {
     const incident = await declared(h, { title: "Branch exists" });
+    const room = incident.warRoomChannelId;
     repo.createBranch("hotfix/already-there", "v1.2.3");
-    await branchFor(incident.warRoomChannelId, "hotfix/already-there");
-    await saidInRoom(h, incident.warRoomChannelId, "was already there at that commit; adopted it");
-    expect((await incidentNow(h, incident.id)).hotfixBranch).toBe("hotfix/already-there");
+    const res = await hotfix(h, room, "branch hotfix/already-there");
+    await eventually(() => expect(res.text()).toContain("The branch `hotfix/already-there` exists already"));
+    expect(res.text()).toContain("only works on a branch it creates");
+    expect(res.text()).not.toContain("lane_branch_create");
+    expect((await incidentNow(h, incident.id)).hotfixBranch).toBeNull();
+    expect(repo.branch("hotfix/already-there")?.protected).toBe(false);
   });
 
-  it("says clearly when the branch exists at another commit, before and after confirming", async () => {
+  it("refuses a branch someone created between the preview and the click, and leaves it alone", async () => {
     const incident = await declared(h, { title: "Branch taken" });
     const room = incident.warRoomChannelId;
-    repo.createBranch("hotfix/taken", "v1.2.0");
-    await hotfix(h, room, "branch hotfix/taken");
-    const preview = await answer(h, room, "U0ALICE", "already exists at");
-    expect(JSON.stringify(preview.blocks)).not.toContain("lane_branch_create");
-    // Someone takes the name between the preview and the click.
     await hotfix(h, room, "branch hotfix/raced");
     const raced = await answer(h, room, "U0ALICE", "hotfix/raced");
-    repo.createBranch("hotfix/raced", "v1.2.0");
+    // Someone takes the name between the preview and the click, at the very commit the bot would use.
+    repo.createBranch("hotfix/raced", "v1.2.3");
     await click(h, raced, "lane_branch_create");
     const said = await saidInRoom(h, room, /Could not create the hotfix branch/);
-    expect(said).toContain("Branch hotfix/raced already exists at");
-    expect(said).toContain("Pick another name");
-    expect(repo.branch("hotfix/raced")?.sha).toBe(repo.mustResolve("v1.2.0").sha);
+    expect(said).toContain("exists already");
+    expect(said).toContain("only protects, merges back and deletes a branch it created");
+    await settled(h.db.prisma);
+    expect(repo.branch("hotfix/raced")?.protected).toBe(false);
     expect((await incidentNow(h, incident.id)).hotfixBranch).toBeNull();
   });
 
@@ -129,6 +130,9 @@ describe("work found done already, or taken", () => {
     await branchFor(room, "hotfix/release-exists");
     await saidInRoom(h, room, "is protected");
     const fix = repo.commit({ branch: "hotfix/release-exists", message: "fix: x", files: { "src/x.ts": "export const x = 2;\n" } });
+    // main's protection requires build and test: gates fail closed without them (issue 8.5).
+    repo.addCheckRun(fix, { name: "build", conclusion: "success" });
+    repo.addCheckRun(fix, { name: "test", conclusion: "success" });
     repo.tag("v1.2.9", fix, { annotated: true, message: "made by hand" });
     const existing = repo.release({ tag: "v1.2.9", body: "Made by hand before the bot got there." });
     const view = await openReleaseForm(h, room);

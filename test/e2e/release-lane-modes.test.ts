@@ -41,6 +41,10 @@ beforeAll(async () => {
         branchOnDeclare: true,
         releaseWorkflow: "hotfix-release.yml",
         mergeBack: "merge",
+        // This file is about completion's merge back; runbook 002's merge at the production deploy is in release-lane-runbooks.test.ts.
+        mergeBackAt: "complete",
+        requiredChecks: [],
+        watchRuns: { every: "100ms", max: "500ms" },
       },
       stability: { window: "48h" },
       warRoom: { archiveOnComplete: false },
@@ -78,7 +82,13 @@ describe("branch at declare, suffix versions, release workflow", () => {
     incidentId = incident.id;
     room = incident.warRoomChannelId;
     expect(await branchOf(incidentId)).toBe("hotfix/v1.2.3-hotfix.2");
-    await saidInRoom(h, room, /Hotfix branch .*hotfix\/v1\.2\.3-hotfix\.2.* created from \*v1\.2\.3\*.*Created at declare, per policy/s);
+    // Suffix versions chain (issue 12.1): hotfix 2 is cut from hotfix 1, which reached production, not from v1.2.3.
+    await saidInRoom(
+      h,
+      room,
+      /Hotfix branch .*hotfix\/v1\.2\.3-hotfix\.2.* created from \*v1\.2\.3-hotfix\.1\*.*Created at declare, per policy/s,
+    );
+    expect((await incidentNow(h, incidentId)).parentTag).toBe("v1.2.3-hotfix.1");
     expect(repo.branch("hotfix/v1.2.3-hotfix.2")?.sha).toBe(v123);
     expect(await timelineKinds(h, incidentId)).toEqual(expect.arrayContaining(["branch_requested", "branch_created"]));
     // Exactly once, however many times the outbox runs.
@@ -86,7 +96,7 @@ describe("branch at declare, suffix versions, release workflow", () => {
     expect(await h.db.prisma.sideEffect.count({ where: { incidentId, key: { startsWith: "gh-branch:" } } })).toBe(1);
   });
 
-  it("dispatches the release workflow with runbook 004's inputs instead of releasing", async () => {
+  it("dispatches the release workflow with runbook 004's inputs, watches the run through its approvals, and counts the release when it succeeds", async () => {
     fix = repo.commit({
       branch: "hotfix/v1.2.3-hotfix.2",
       message: "fix: token expiry",
@@ -100,7 +110,7 @@ describe("branch at declare, suffix versions, release workflow", () => {
     await submitRelease(h, view.id, {
       version: "v1.2.3-hotfix.2",
       commit: fix,
-      parent: "v1.2.3",
+      parent: "v1.2.3-hotfix.1",
       justification: JUSTIFICATION,
       ticket: "https://issues.example.com/SEC-1234",
       risk: "high",
@@ -113,7 +123,7 @@ describe("branch at declare, suffix versions, release workflow", () => {
       inputs: {
         version: "1.2.3-hotfix.2",
         commit_sha: fix,
-        parent_tag: "v1.2.3",
+        parent_tag: "v1.2.3-hotfix.1",
         justification: JUSTIFICATION,
         ticket_url: "https://issues.example.com/SEC-1234",
         risk_level: "high",
@@ -122,14 +132,36 @@ describe("branch at declare, suffix versions, release workflow", () => {
     expect(repo.dispatches[0]?.workflow.path).toBe(".github/workflows/hotfix-release.yml");
     // The workflow makes the tag and the release, not the bot.
     expect(repo.tag("v1.2.3-hotfix.2")).toBeUndefined();
-    const incident = await incidentNow(h, incidentId);
-    expect(incident).toMatchObject({ version: "1.2.3-hotfix.2", releaseTag: "v1.2.3-hotfix.2", fixSha: fix });
+    // Dispatched is not released (issue 12.2): the run is watched.
     expect(await timelineKinds(h, incidentId)).toContain("release_dispatched");
+    const runId = repo.dispatches[0]?.runId ?? 0;
+    expect((await incidentNow(h, incidentId)).releaseTag).toBeNull();
+    const gh = h.github;
+    if (!gh) throw new Error("no GitHub emulator");
+    gh.startWorkflowRun(runId);
+    gh.setPendingDeployments(runId, [{ environment: "hotfix-release", reviewers: ["cole", { team: "release-captains" }] }]);
+    const waiting = await saidInRoom(h, room, /waits for approval of the environment `hotfix-release`/);
+    expect(waiting).toContain("@cole");
+    expect(waiting).toContain("team release-captains");
+    expect(waiting).toContain(`/actions/runs/${runId}`);
+    expect((await incidentNow(h, incidentId)).releaseTag).toBeNull();
+    // A second release is refused while the run goes on.
+    const again = await hotfix(h, room, "release", "U0BOB");
+    await eventually(() => expect(again.text()).toContain("being checked and created already"));
+    gh.approvePendingDeployments(runId);
+    repo.release({ tag: "v1.2.3-hotfix.2", target: fix, prerelease: false, body: "Hotfix release." });
+    gh.completeWorkflowRun(runId, "success");
+    await saidInRoom(h, room, /v1\.2\.3-hotfix\.2 released\*: the release workflow .*run.* succeeded/);
+    const incident = await eventually(async () => {
+      const found = await incidentNow(h, incidentId);
+      expect(found.releaseTag).toBe("v1.2.3-hotfix.2");
+      return found;
+    });
+    expect(incident).toMatchObject({ version: "1.2.3-hotfix.2", releaseTag: "v1.2.3-hotfix.2", fixSha: fix, phase: "deploying" });
+    expect(await timelineKinds(h, incidentId)).toEqual(expect.arrayContaining(["workflow_run_waiting", "released"]));
   });
 
   it("rolls back the release the workflow published, pointing at the next suffix version", async () => {
-    // What the release workflow does once approved.
-    repo.release({ tag: "v1.2.3-hotfix.2", target: fix, prerelease: false, body: "Hotfix release." });
     await hotfix(h, room, "rollback", "U0BOB");
     const preview = await answer(h, room, "U0BOB", "Roll back v1.2.3-hotfix.2");
     await click(h, preview, "lane_rollback_confirm");
@@ -257,10 +289,10 @@ describe("completion after production went back to the parent", () => {
     await deployAndWait(room, fix);
     // Production goes back to the parent release by hand.
     await hotfix(h, room, `deployed production ${v123} back to v1.2.3`, "U0BOB");
-    await saidInRoom(h, room, "the parent release v1.2.3, to *production*");
+    await saidInRoom(h, room, "the parent release v1.2.3-hotfix.1, to *production*");
     await settled(h.db.prisma);
     const res = await hotfix(h, room, "complete", "U0BOB");
-    await eventually(() => expect(res.text()).toContain("production runs the parent release v1.2.3"));
+    await eventually(() => expect(res.text()).toContain("production runs the parent release v1.2.3-hotfix.1"));
     expect(await h.db.prisma.sideEffect.count({ where: { incidentId: incident.id, key: { startsWith: "gh-final-tag:" } } })).toBe(0);
     expect(repo.branch(branch)?.sha).toMatch(/^[0-9a-f]{40}$/);
     repo.deleteRef(`refs/heads/${branch}`);

@@ -41,7 +41,8 @@ beforeAll(async () => {
   ({ h, repo } = await startReleaseLane({
     now: clock.now,
     // UAT is required here (the runbooks' default): the commander skips it with a reason before completing.
-    policy: { people: { releaseCaptains: { usergroup: "S0CAPTAINS" } }, uat: { required: true } },
+    // Runbook 000's habit: merge back at clean-up (runbook 002's merge at the production deploy: release-lane-runbooks.test.ts).
+    policy: { people: { releaseCaptains: { usergroup: "S0CAPTAINS" } }, uat: { required: true }, github: { mergeBackAt: "complete" } },
   }));
   v123 = repo.mustResolve("v1.2.3").sha;
   // Runbook 000: main is at the production release when the hotfix starts, so the merge back can fast-forward.
@@ -229,6 +230,7 @@ describe("/hotfix release", () => {
       files: { "src/money.ts": "export function roundHalfEven(value: number): number {\n  return Math.round(value);\n}\n" },
     });
     repo.addCheckRun(fix, { name: "build", conclusion: "success" });
+    repo.addCheckRun(fix, { name: "test", conclusion: "success" });
     repo.addCheckRun(fix, { name: "integration-tests", conclusion: "failure" });
     repo.addStatus(fix, { context: "ci/circleci", state: "success" });
     const view = await openReleaseForm(h, room);
@@ -461,6 +463,7 @@ describe("release again, deploy, and complete", () => {
     });
     // An admin pushing to the protected branch, as the emulator allows.
     repo.addCheckRun(fix2, { name: "build", conclusion: "success" });
+    repo.addCheckRun(fix2, { name: "test", conclusion: "success" });
     const view = await openReleaseForm(h, room);
     expect(JSON.stringify(view.blocks)).toContain('"initial_value":"v1.2.5"');
     await submitRelease(h, view.id, {
@@ -487,11 +490,18 @@ describe("release again, deploy, and complete", () => {
     expect(incident.phase).toBe("monitoring");
   });
 
-  it("tags prod at the commit deployed to production", async () => {
+  it("tags prod at the commit deployed to production, by itself (runbook 000, github.autoTags), the day's second one with -2", async () => {
+    const tags = await eventually(() => {
+      const today = clock.now().toISOString().slice(0, 10).replace(/-/g, "");
+      const found = repo.tagNames().filter((t) => t === `hotfix-prod-${today}` || t === `hotfix-prod-${today}-2`);
+      expect(found).toHaveLength(2);
+      return found.sort();
+    });
+    // The first at v1.2.4 (rolled back since), the second at the fix production runs now.
+    expect(repo.tag(tags[1] ?? "")).toMatchObject({ sha: fix, annotated: true });
+    expect(tags[1]).toMatch(/-2$/);
     const res = await hotfix(h, room, "tag prod", "U0BOB");
-    expect(res.text()).toContain("(deployed to production)");
-    const tagName = (await saidInRoom(h, room, /Rollback point .*hotfix-prod-\d{8}/)).match(/hotfix-prod-\d{8}/)?.[0] ?? "";
-    expect(repo.tag(tagName)).toMatchObject({ sha: fix, annotated: true });
+    expect(res.text()).toContain("already a rollback point");
   });
 
   it("says in the war room when the stability window has passed", async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   highestReleaseTag,
   hotfixesOnParent,
+  hotfixParent,
   isGaVersion,
   matchesTagPattern,
   nextHotfixVersion,
@@ -198,5 +199,36 @@ describe("shouldBeLatest", () => {
     expect(shouldBeLatest("v1.2.4", [...tags, "v1.3.0"], "v*")).toBe(false);
     expect(shouldBeLatest("v1.2.3-hotfix.1", tags, "v*")).toBe(false);
     expect(shouldBeLatest("v0.0.1", [], "v*")).toBe(true);
+  });
+});
+
+describe("hotfix chains with a suffix (issue 12.1)", () => {
+  const none = new Set<string>();
+
+  it("cuts the second hotfix on v1.2.3 from v1.2.3-hotfix.1, and numbers it 2", () => {
+    const tags = ["v1.2.3", "v1.2.3-hotfix.1", "v1.3.0-rc.1"];
+    const parent = hotfixParent("v1.2.3", tags, "suffix", none);
+    expect(parent).toBe("v1.2.3-hotfix.1");
+    expect(nextHotfixVersion(parent, tags, "suffix")).toMatchObject({ tag: "v1.2.3-hotfix.2", version: "1.2.3-hotfix.2", hotfixNumber: 2 });
+  });
+
+  it("skips a rolled-back hotfix (its release marked pre-release) but never reuses its number", () => {
+    const tags = ["v1.2.3", "v1.2.3-hotfix.1", "v1.2.3-hotfix.2"];
+    const parent = hotfixParent("v1.2.3", tags, "suffix", new Set(["v1.2.3-hotfix.2"]));
+    expect(parent).toBe("v1.2.3-hotfix.1");
+    expect(nextHotfixVersion(parent, tags, "suffix").tag).toBe("v1.2.3-hotfix.3");
+  });
+
+  it("patch-suffix (runbook 002): v1.2.3 -> v1.2.4-hotfix.1, then v1.2.4-hotfix.2 cut from hotfix.1", () => {
+    expect(nextHotfixVersion("v1.2.3", ["v1.2.3"], "patch-suffix")).toMatchObject({ tag: "v1.2.4-hotfix.1", version: "1.2.4-hotfix.1" });
+    const tags = ["v1.2.3", "v1.2.4-hotfix.1"];
+    const parent = hotfixParent("v1.2.3", tags, "patch-suffix", none);
+    expect(parent).toBe("v1.2.4-hotfix.1");
+    expect(nextHotfixVersion(parent, tags, "patch-suffix").tag).toBe("v1.2.4-hotfix.2");
+  });
+
+  it("leaves the parent alone for patch versioning, and with no hotfix yet", () => {
+    expect(hotfixParent("v1.2.3", ["v1.2.3", "v1.2.3-hotfix.1"], "patch", none)).toBe("v1.2.3");
+    expect(hotfixParent("v1.2.3", ["v1.2.3", "v1.2.2-hotfix.4"], "suffix", none)).toBe("v1.2.3");
   });
 });

@@ -63,8 +63,16 @@ const roleOf = roleHolder;
 
 export function slaText(incident: Incident, now: Date): string {
   if (!incident.slaDeadline) return "no SLA (next scheduled release)";
-  if (incident.resolvedAt)
-    return `met: resolved ${humanDuration(incident.slaDeadline.getTime() - incident.resolvedAt.getTime())} before the deadline`;
+  // Met when the fix reached production (runbook 002: "fix within"), or at resolve, whichever came first; the margin is signed.
+  const ends = [incident.productionDeployedAt, incident.resolvedAt].filter((d): d is Date => d instanceof Date);
+  if (ends.length) {
+    const at = new Date(Math.min(...ends.map((d) => d.getTime())));
+    const what = incident.productionDeployedAt?.getTime() === at.getTime() ? "fix in production" : "resolved";
+    const margin = incident.slaDeadline.getTime() - at.getTime();
+    return margin >= 0
+      ? `met: ${what} ${humanDuration(margin)} before the deadline`
+      : `*breached*: ${what} ${humanDuration(-margin)} after the deadline`;
+  }
   const left = incident.slaDeadline.getTime() - now.getTime();
   const due = dateToken(incident.slaDeadline, incident.slaDeadline.toISOString());
   return left >= 0 ? `${humanDuration(left)} left (due ${due})` : `*breached* ${humanDuration(-left)} ago (was due ${due})`;

@@ -6,6 +6,7 @@ import { incidentLabel, shortSha } from "../../domain/names.js";
 import type { Message } from "../../effects/messages.js";
 import { dateToken, userMention } from "./block-kit.js";
 import { escapeMrkdwn, link } from "./escape.js";
+import { redeployByHandMessage } from "./release-lane-messages.js";
 
 export function renderMessage(message: Message): { text: string } {
   return { text: messageText(message) };
@@ -41,7 +42,33 @@ function messageText(message: Message): string {
     }
     case "deployed":
       return deployedText(message);
+    case "hotfix_deployed":
+      return hotfixDeployedText(message);
+    case "staging_skipped":
+      return (
+        `:warning: ${incidentLabel(message.number)}: \`${shortSha(message.sha)}\` reached *production* without a staging deploy of the same commit ` +
+        `(runbook 002: "DON'T deploy without staging test"). Recorded on the timeline.` +
+        (message.required ? " `/hotfix complete` waits until a waiver covers the `staging` gate (policy stability.requireStaging)." : "")
+      );
+    case "redeploy_by_hand":
+      return redeployByHandMessage(message.parentTag);
   }
+}
+
+function hotfixDeployedText(m: Extract<Message, { kind: "hotfix_deployed" }>): string {
+  const sla =
+    m.slaMarginMs === null
+      ? "no SLA"
+      : m.slaMarginMs >= 0
+        ? `SLA met, ${humanDuration(m.slaMarginMs)} before the deadline`
+        : `SLA *breached*, ${humanDuration(-m.slaMarginMs)} after the deadline`;
+  return [
+    `:white_check_mark: *HOTFIX DEPLOYED: ${incidentLabel(m.number)} ${escapeMrkdwn(m.title)}*`,
+    `Version: ${m.version ? escapeMrkdwn(m.version) : `\`${shortSha(m.sha)}\``}`,
+    `Deployed: ${dateToken(new Date(m.deployedAt), m.deployedAt)}`,
+    "Verification: monitoring",
+    `${sla}. Next: stability window, then \`/hotfix complete\`; post-mortem after completion.`,
+  ].join("\n");
 }
 
 type Deployed = Extract<Message, { kind: "deployed" }>;

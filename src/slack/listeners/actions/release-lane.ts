@@ -5,8 +5,10 @@ import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { findIncident } from "../../../store/incidents.js";
 import { type ParentSource, requestBranch } from "../../../workflows/branch.js";
 import type { WorkflowContext } from "../../../workflows/context.js";
+import { requestLegacyDeletion } from "../../../workflows/legacy-branches.js";
 import { RefusedError } from "../../../workflows/refused.js";
 import { requestRollback } from "../../../workflows/rollback.js";
+import { escapeMrkdwn } from "../../blocks/escape.js";
 import { refusalText } from "../../blocks/refusals.js";
 import {
   BRANCH_CREATE_ACTION,
@@ -15,6 +17,7 @@ import {
   ROLLBACK_CONFIRM_ACTION,
   type RollbackButtonValue,
 } from "../../blocks/release-lane.js";
+import { LEGACY_DELETE_ACTION, type LegacyButtonValue } from "../../blocks/release-lane-messages.js";
 
 function parse<T>(text: string | undefined): T | undefined {
   try {
@@ -71,6 +74,27 @@ export function registerReleaseLaneActions(app: App, ctx: WorkflowContext): void
     } catch (error) {
       if (!(error instanceof RefusedError)) throw error;
       await respond({ replace_original: true, text: `:no_entry: ${refusalText(error)}` });
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(LEGACY_DELETE_ACTION, async ({ ack, body, action, respond }) => {
+    await ack();
+    const value = parse<LegacyButtonValue>(action.value);
+    const incident = value ? await findIncident(ctx.prisma, value.i) : null;
+    if (!value || !incident) {
+      await respond({ replace_original: false, response_type: "ephemeral", text: ":no_entry: This button names no incident." });
+      return;
+    }
+    try {
+      await requestLegacyDeletion(ctx, incident, { branch: value.b, sha: value.s }, body.user.id);
+      await respond({
+        replace_original: false,
+        response_type: "ephemeral",
+        text: `:broom: Deleting \`${escapeMrkdwn(value.b)}\` on GitHub.`,
+      });
+    } catch (error) {
+      if (!(error instanceof RefusedError)) throw error;
+      await respond({ replace_original: false, response_type: "ephemeral", text: `:no_entry: ${refusalText(error)}` });
     }
   });
 
