@@ -298,6 +298,20 @@ const TABLE: Case[] = [
     },
   },
   {
+    rule: "UAT: skip it (completion no longer waits for it)",
+    action: "uat skip <reason>",
+    recorded: "uat_skip",
+    who: COMMAND,
+    command: (n) => `uat skip staging verified by hand (${n})`,
+  },
+  {
+    rule: "UAT: run it (schedule, close, resolve feedback)",
+    action: "uat schedule (opens the form)",
+    recorded: "uat_manage",
+    who: LANE,
+    command: () => "uat schedule",
+  },
+  {
     rule: "complete",
     action: "complete",
     recorded: "complete",
