@@ -129,7 +129,8 @@ describe("in the war room", () => {
       const summaries = (await timeline("message")).map((e) => e.summary);
       expect(summaries).toEqual(expect.arrayContaining(["Fix deployed to staging", "Customers report checkout works again"]));
     });
-    expect(h.slack.ephemerals({ user: "U0BOB" }).some((e) => e.text.includes("Added to the HF-"))).toBe(true);
+    // The answer goes out after the event is recorded (through response_url): wait for it too.
+    await eventually(() => expect(h.slack.ephemerals({ user: "U0BOB" }).some((e) => e.text.includes("Added to the HF-"))).toBe(true));
   });
 
   it("moves through phases, refusing moves that do not fit", async () => {
