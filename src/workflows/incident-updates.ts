@@ -14,8 +14,8 @@ import { findIncident, type IncidentWithRoles, lockIncident } from "../store/inc
 import { recordEvent, slackTsToDate } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { actorOf, mayStill, recordRefusal, requirePermission } from "./permissions.js";
-import { RefusedError } from "./refused.js";
 import { postmortemDue, schedulePostmortemReminder } from "./postmortem.js";
+import { RefusedError } from "./refused.js";
 import { scheduleSlaReminders } from "./sla.js";
 
 export { RefusedError } from "./refused.js";
