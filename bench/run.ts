@@ -210,11 +210,14 @@ async function benchDeclareToReady(): Promise<void> {
       await form.submit();
       await until(() => allDone(db.prisma), 30_000);
       const incident = await db.prisma.incident.findFirstOrThrow({ where: { title: `Ready ${i}` }, include: { steps: true } });
-      const ready = Math.max(...incident.steps.map((s) => s.updatedAt.getTime()));
+      // The war room's own steps (channel ... notify-declarer); App Home refreshes (issue 11) are not part of "ready".
+      const ready = Math.max(...incident.steps.filter((s) => !s.key.startsWith("home-refresh")).map((s) => s.updatedAt.getTime()));
       if (i >= 0) samples.push(ready - started);
     }
     const s = stats(samples);
-    const steps = await db.prisma.sideEffect.count({ where: { incident: { title: "Ready 0" } } });
+    const steps = await db.prisma.sideEffect.count({
+      where: { incident: { title: "Ready 0" }, NOT: { key: { startsWith: "home-refresh" } } },
+    });
     results.declareToWarRoom = { ...s, stepsPerIncident: steps };
     row("declare submitted -> war room ready (all steps)", `p50 ${s.p50} ms  p99 ${s.p99} ms  (n=${s.n}, ${steps} steps; goal p50 < 100)`);
   } finally {
@@ -275,7 +278,10 @@ async function benchThrottled(): Promise<void> {
     let duplicates = channels - 30;
     for (const incident of incidents)
       for (const channel of ["C0INCIDENTS", "C0ENGPROD"])
-        duplicates += Math.max(0, slack.messages(channel).filter((m) => m.text.includes(`HF-${incident.number}`)).length - 1);
+        duplicates += Math.max(
+          0,
+          slack.messages(channel).filter((m) => new RegExp(`HF-${incident.number}(?!\\d)`).test(m.text)).length - 1,
+        );
     const limited = slack.calls().filter((c) => c.at >= started && c.status === 429).length;
     results.throttled = {
       incidents: 30,

@@ -3,7 +3,29 @@
 // blocks that method (or channel) for its Retry-After, for every caller in the
 // process. It never shares a client, a queue or a wait with the request path:
 // an ack, users.info or views.open never waits behind a background call.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { type WebAPICallResult, WebClient, type WebClientOptions } from "@slack/web-api";
+
+/** Methods that only read (or, like joining a channel, are harmless to repeat): a step that made none of the others yet changed nothing in Slack. */
+const READS =
+  /^(conversations\.join$|auth\.|users\.|usergroups\.users\.list|conversations\.(history|replies|list|info|members)|bookmarks\.list|pins\.list|chat\.getPermalink)/;
+
+const writes = new AsyncLocalStorage<{ count: number }>();
+
+/**
+ * Runs `fn` counting the Slack calls that changed something (and succeeded) inside it: a step that fails after one
+ * of them has already acted, so even a definite refusal of its last call does not make a plain retry safe.
+ */
+export async function countingSlackWrites<T>(
+  fn: () => Promise<T>,
+): Promise<{ result?: T; error?: unknown; failed: boolean; writes: number }> {
+  const counter = { count: 0 };
+  try {
+    return { result: await writes.run(counter, fn), failed: false, writes: counter.count };
+  } catch (error) {
+    return { error, failed: true, writes: counter.count };
+  }
+}
 
 /** A token bucket: `capacity` calls at once, refilled at `perSecond`. */
 export interface PaceRule {
@@ -139,7 +161,10 @@ export class PacedWebClient extends WebClient {
     for (let attempt = 0; ; attempt++) {
       await this.pacer.take(method, options);
       try {
-        return await super.apiCall(method, options);
+        const result = await super.apiCall(method, options);
+        const counter = writes.getStore();
+        if (counter && !READS.test(method)) counter.count += 1;
+        return result;
       } catch (error) {
         const e = error as { code?: string; retryAfter?: number };
         if (e.code !== "slack_webapi_rate_limited_error") throw error;

@@ -16,6 +16,7 @@
 
 import type { AppContext } from "../context.js";
 import { callOutcome } from "../integrations/outcome.js";
+import { countingSlackWrites } from "../integrations/slack-pacing.js";
 import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
 import { Prisma, type SideEffect } from "../store/prisma.js";
 import { recordEvent } from "../store/timeline.js";
@@ -227,8 +228,13 @@ export async function runIncidentEffects(
     // over, its claim bumped it, and our writes below lose.
     const claimed = { incidentId, key: effect.key, status: "running", attempts: attempt };
     const lease = holdLease(ctx, claimed, leaseMs);
+    let writesBeforeFailure = 0;
     try {
-      const result = await Promise.race([definition.run(ctx, { incident, effect, params, ambiguous, results }), lease.lost]);
+      const run = countingSlackWrites(() => definition.run(ctx, { incident, effect, params, ambiguous, results }));
+      const settled = await Promise.race([run, lease.lost]);
+      writesBeforeFailure = settled.writes;
+      if (settled.failed) throw settled.error;
+      const result = settled.result as Record<string, unknown>;
       failpoint("unrecorded", effect.key);
       lease.stop();
       const { count } = await ctx.prisma.sideEffect.updateMany({
@@ -283,8 +289,9 @@ export async function runIncidentEffects(
           leaseUntil: null,
           ownerId: null,
           failures,
-          // Unknown outcome: the next attempt (even after /hotfix retry) looks before acting.
-          ambiguous: ambiguous || !outcome.definite,
+          // Unknown outcome, or a refusal after an earlier call of this attempt had acted: the next attempt (even
+          // after /hotfix retry) looks before acting.
+          ambiguous: ambiguous || !outcome.definite || writesBeforeFailure > 0,
           notBefore: giveUp ? null : retryAt,
         },
       });

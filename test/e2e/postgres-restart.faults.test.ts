@@ -23,6 +23,7 @@ class CuttableProxy {
     private readonly targetPort: number,
   ) {}
   async start(): Promise<void> {
+    if (this.server) return;
     const server = createServer((client) => {
       const upstream = new Socket();
       this.sockets.add(client).add(upstream);
@@ -95,20 +96,24 @@ describe("Postgres restarts while the bot works", () => {
     expect(await health()).toBe(200);
     // War rooms under way when the database goes: Slack is slow to answer the announcements.
     slack.faults.add({ method: "chat.postMessage", delayMs: 1_500, times: 6 });
-    const forms = await Promise.all(["Before the restart A", "Before the restart B"].map((title) => openDeclareForm(slack, { title })));
-    await Promise.all(forms.map((viewId, i) => submitDeclare(slack, viewId, { title: `Before the restart ${i ? "B" : "A"}` })));
+    const people = ["U0ALICE", "U0BOB"];
+    const forms = await Promise.all(
+      ["Before the restart A", "Before the restart B"].map((title, i) => openDeclareForm(slack, { title, userId: people[i] as string })),
+    );
+    await Promise.all(forms.map((viewId, i) => submitDeclare(slack, viewId, { userId: people[i] as string })));
     await eventually(async () => expect(await db.prisma.sideEffect.count({ where: { status: "running" } })).toBeGreaterThan(0), {
       timeoutMs: 30_000,
       intervalMs: 20,
     });
-    const formDuringOutage = await openDeclareForm(slack, { title: "During the outage" });
+    const carol = slack.state.addUser({ name: "carol", tz: "UTC" }).id;
+    const formDuringOutage = await openDeclareForm(slack, { title: "During the outage", userId: carol });
 
     await proxy.cut();
     expect(await health()).toBe(503);
 
     // A submission in flight: Slack hears back in time, with words for the person, not a timeout.
     const began = Date.now();
-    const submitted = await submitDeclare(slack, formDuringOutage, { title: "During the outage" });
+    const submitted = await submitDeclare(slack, formDuringOutage, { userId: carol });
     expect(Date.now() - began).toBeLessThan(3_000);
     expect(submitted.status).toBe(200);
     expect(JSON.stringify(submitted.body)).toMatch(/try again/i);
