@@ -18,7 +18,7 @@ import { uatFacts } from "../store/uat.js";
 import { appHomeSteps } from "./app-home.js";
 import { defineStep, idOf, type OutboxRow } from "./define.js";
 import { type MessageInput, messageSchema } from "./messages.js";
-import { addEffects, queueSync } from "./outbox.js";
+import { addEffects } from "./outbox.js";
 import { postOnce, warRoomOf } from "./support.js";
 
 const MAX_NAME_ATTEMPTS = 20;
@@ -143,11 +143,13 @@ const invite = defineStep({
   },
 });
 
-/** The App Home of the people concerned follows the card (issue 11): its own step, so a Home failure never holds the card. */
+/**
+ * The App Home of the people concerned follows the card (issue 11): its own step, so a Home failure never holds the
+ * card. No sync job is queued: the run in progress picks the new row up on its next pass (a second runner for the
+ * same incident would find this run's steps running and take them for ambiguous).
+ */
 async function queueHomeRefresh(ctx: AppContext, incidentId: string, id: string): Promise<void> {
-  await ctx.prisma.$transaction(async (tx) => {
-    if ((await addEffects(tx, incidentId, [appHomeSteps.refresh(id)])) > 0) await queueSync(ctx, tx, incidentId);
-  });
+  await addEffects(ctx.prisma, incidentId, [appHomeSteps.refresh(id)]);
 }
 
 const postCard = defineStep({
