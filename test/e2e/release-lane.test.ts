@@ -18,6 +18,7 @@ import {
   hotfix,
   incidentNow,
   JUSTIFICATION,
+  laneSteps,
   movableClock,
   openReleaseForm,
   roomTexts,
@@ -35,6 +36,7 @@ let room: string;
 let incidentId: string;
 let v123: string;
 let fix: string;
+let steps: ReturnType<typeof laneSteps>;
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
@@ -54,7 +56,22 @@ beforeAll(async () => {
   });
   incidentId = incident.id;
   room = incident.warRoomChannelId;
+  steps = laneSteps({ h, repo, room, incidentId, clock, webhookSecret: GITHUB_WEBHOOK_SECRET });
 });
+
+/** Rollback points the status and refusal tests need, made once. */
+async function ensureTags(): Promise<void> {
+  await steps.branch();
+  if (!repo.tagNames().some((t) => t.startsWith("hotfix-prep-2"))) {
+    await hotfix(h, room, "tag prep");
+    await saidInRoom(h, room, /Rollback point .*hotfix-prep-\d{8}/);
+  }
+  if (!repo.tag("milestone/pre-fix")) {
+    await hotfix(h, room, `tag pre-fix ${repo.mustResolve("v1.2.0").sha.slice(0, 10)}`);
+    await saidInRoom(h, room, "milestone/pre-fix");
+  }
+  await settled(h.db.prisma);
+}
 
 afterAll(() => stopReleaseLane(h));
 
@@ -94,6 +111,7 @@ describe("/hotfix branch", () => {
   });
 
   it("creates the branch at the parent tag's commit, protects it and says so in the war room", async () => {
+    if (!(await incidentNow(h, incidentId)).hotfixBranch) await hotfix(h, room, "branch");
     const preview = await answer(h, room, "U0ALICE", "Create branch");
     await click(h, preview, "lane_branch_create");
     const said = await saidInRoom(h, room, /Hotfix branch .*release\/hotfix-eng-42.* created from \*v1\.2\.3\*/);
@@ -113,6 +131,7 @@ describe("/hotfix branch", () => {
   });
 
   it("refuses a second branch", async () => {
+    await steps.branch();
     const res = await hotfix(h, room, "branch other");
     await eventually(() => expect(res.text()).toContain("already has its hotfix branch `release/hotfix-eng-42`"));
   });
@@ -120,6 +139,7 @@ describe("/hotfix branch", () => {
 
 describe("/hotfix tag", () => {
   it("tags prep as an annotated rollback point at the branch head", async () => {
+    await steps.branch();
     const res = await hotfix(h, room, "tag prep");
     expect(res.text()).toContain("hotfix-prep-");
     const tagName = (await saidInRoom(h, room, /Rollback point .*hotfix-prep-\d{8}/)).match(/hotfix-prep-\d{8}/)?.[0] ?? "";
@@ -131,6 +151,7 @@ describe("/hotfix tag", () => {
   });
 
   it("tags a named milestone at a given commit", async () => {
+    await steps.branch();
     const v120 = repo.mustResolve("v1.2.0").sha;
     await hotfix(h, room, `tag pre-fix ${v120.slice(0, 10)}`);
     await saidInRoom(h, room, "milestone/pre-fix");
@@ -138,12 +159,14 @@ describe("/hotfix tag", () => {
   });
 
   it("refuses the same tag twice and a bad sha", async () => {
+    await ensureTags();
     await settled(h.db.prisma);
     expect((await hotfix(h, room, "tag pre-fix")).text()).toContain("already a rollback point");
     expect((await hotfix(h, room, "tag later xyz")).text()).toContain("not a commit sha");
   });
 
   it("lists every rollback point in /hotfix status", async () => {
+    await ensureTags();
     const res = await hotfix(h, room, "status");
     const text = res.text();
     expect(text).toContain("*Branch:* `release/hotfix-eng-42`");
@@ -170,6 +193,7 @@ describe("/hotfix release", () => {
   });
 
   it("opens the form filled in from GitHub: parent, next version, the branch head", async () => {
+    await steps.branch();
     const view = await openReleaseForm(h, room);
     const text = JSON.stringify(view.blocks);
     expect(text).toContain('"initial_value":"v1.2.4"');
@@ -180,6 +204,7 @@ describe("/hotfix release", () => {
   });
 
   it("is for the commander or a release captain only, checked when the form opens and again on submit", async () => {
+    await steps.branch();
     const typed = await hotfix(h, room, "release", "U0DAVE");
     await eventually(() => expect(typed.text()).toContain("Only the commander (<@U0BOB>) or a release captain can release the hotfix"));
     // A form opened by the commander and submitted by someone else (a shared screen, a forged payload).
@@ -191,6 +216,7 @@ describe("/hotfix release", () => {
   });
 
   it("explains bad input inline and creates nothing", async () => {
+    await steps.branch();
     const { result } = await submit(form("abc1234", { justification: "too short", ticket: "nope" }), { skipClientValidation: true });
     expect(result.body).toMatchObject({
       response_action: "errors",
@@ -205,6 +231,7 @@ describe("/hotfix release", () => {
   });
 
   it("refuses a commit that does not descend from the parent, with runbook 004's message and remedy", async () => {
+    await steps.branch();
     // A fix made from v1.2.0 instead of v1.2.3.
     const stray = repo.commit({
       parents: ["v1.2.0"],
@@ -224,15 +251,7 @@ describe("/hotfix release", () => {
   });
 
   it("blocks on a failing gate of the fix commit", async () => {
-    fix = repo.commit({
-      branch: "release/hotfix-eng-42",
-      message: "fix: round card fees half-up again",
-      files: { "src/money.ts": "export function roundHalfEven(value: number): number {\n  return Math.round(value);\n}\n" },
-    });
-    repo.addCheckRun(fix, { name: "build", conclusion: "success" });
-    repo.addCheckRun(fix, { name: "test", conclusion: "success" });
-    repo.addCheckRun(fix, { name: "integration-tests", conclusion: "failure" });
-    repo.addStatus(fix, { context: "ci/circleci", state: "success" });
+    fix = await steps.fix();
     const view = await openReleaseForm(h, room);
     expect(JSON.stringify(view.blocks)).toContain(`"initial_value":"${fix}"`);
     expect(JSON.stringify(view.blocks)).toContain("integration-tests (failure)");
@@ -244,6 +263,7 @@ describe("/hotfix release", () => {
   });
 
   it("is allowed by an active waiver with its approvals, for that gate and that tag; tags and releases with notes linking the incident", async () => {
+    fix = await steps.fix();
     // Waivers come from the waiver lane; here one is in the database already. An expired one does not count.
     const expired = await h.db.prisma.waiver.create({
       data: {
@@ -261,23 +281,7 @@ describe("/hotfix release", () => {
       },
     });
     expect(expired.code).toBe("HW-2026-000");
-    await h.db.prisma.waiver.create({
-      data: {
-        code: "HW-2026-001",
-        type: "gate-bypass",
-        incidentId,
-        hotfixTag: "v1.2.4",
-        gatesWaived: ["integration-tests"],
-        justification: "Integration tests are not affected by a rounding fix",
-        riskAssessment: "low",
-        mitigations: ["Manual verification of fee posting"],
-        status: "active",
-        requestedBy: "U0ALICE",
-        expiresAt: new Date(Date.now() + 7 * 24 * HOUR),
-        activatedAt: new Date(),
-        approvals: { create: [{ approver: "U0BOB" }, { approver: "U0CAROL" }] },
-      },
-    });
+    await steps.waiver();
     const view = await openReleaseForm(h, room);
     expect(JSON.stringify(view.blocks)).toContain("waived by HW-2026-001");
     const res = await submitRelease(h, view.id, form(fix, { waivers: "HW-2026-001" }));
@@ -304,6 +308,7 @@ describe("/hotfix release", () => {
   });
 
   it("refuses a second release while one stands", async () => {
+    await steps.released();
     const res = await hotfix(h, room, "release");
     expect(res.text()).toContain("v1.2.4 is released already");
   });
@@ -311,6 +316,7 @@ describe("/hotfix release", () => {
 
 describe("deployments", () => {
   it("refuses a webhook with a bad signature and records nothing", async () => {
+    fix = await steps.released();
     const payload = deploymentStatusEvent(repo, { ref: "v1.2.4", environment: "staging" });
     const res = await webhook("deployment_status", payload, { secret: "wrong" });
     expect(res.status).toBe(401);
@@ -318,6 +324,7 @@ describe("deployments", () => {
   });
 
   it("records a staging deploy once despite redelivery, and starts the UAT clock", async () => {
+    fix = await steps.released();
     const payload = deploymentStatusEvent(repo, {
       ref: "v1.2.4",
       environment: "staging",
@@ -348,6 +355,8 @@ describe("deployments", () => {
   });
 
   it("ignores deploys in progress and deploys of unrelated commits", async () => {
+    fix = await steps.released();
+    await steps.staging();
     const queued = await webhook(
       "deployment_status",
       deploymentStatusEvent(repo, { ref: "v1.2.4", environment: "production", state: "in_progress" }),
@@ -360,6 +369,8 @@ describe("deployments", () => {
   });
 
   it("records a production deploy: stability window from the policy, phase monitoring", async () => {
+    fix = await steps.released();
+    await steps.staging();
     const res = await webhook(
       "deployment_status",
       deploymentStatusEvent(repo, { ref: "v1.2.4", environment: "production", creator: "sam-sre" }),
@@ -373,6 +384,8 @@ describe("deployments", () => {
   });
 
   it("records a merged pull request into the hotfix branch", async () => {
+    fix = await steps.released();
+    await steps.production();
     repo.createBranch("fix/log-fees", "release/hotfix-eng-42");
     repo.commit({ branch: "fix/log-fees", message: "chore: log fee rounding", files: { "src/log.ts": "export const log = true;\n" } });
     repo.protections.delete("release/hotfix-eng-42");
@@ -398,11 +411,13 @@ describe("deployments", () => {
 
 describe("/hotfix complete, refused", () => {
   it("refuses someone who is neither commander nor release captain", async () => {
+    await steps.production();
     const res = await hotfix(h, room, "complete", "U0DAVE");
     await eventually(() => expect(res.text()).toContain("Only the commander (<@U0BOB>) or a release captain"));
   });
 
   it("refuses the commander before the stability window has passed", async () => {
+    await steps.production();
     const res = await hotfix(h, room, "complete", "U0BOB");
     await eventually(() => expect(res.text()).toMatch(/stability window is still running: \d+ h/));
     expect(await h.db.prisma.sideEffect.count({ where: { incidentId, key: { startsWith: "gh-merge-back:" } } })).toBe(0);
@@ -411,6 +426,7 @@ describe("/hotfix complete, refused", () => {
 
 describe("/hotfix rollback", () => {
   it("is for the commander or a release captain only, on the preview and on confirming", async () => {
+    await steps.production();
     await settled(h.db.prisma);
     const typed = await hotfix(h, room, "rollback", "U0DAVE");
     await eventually(() => expect(typed.text()).toContain("Only the commander (<@U0BOB>) or a release captain can roll back the release"));
@@ -423,6 +439,7 @@ describe("/hotfix rollback", () => {
   });
 
   it("shows the rollback points, then marks the release pre-release with runbook 004's warning and announces", async () => {
+    await steps.production();
     await settled(h.db.prisma);
     await hotfix(h, room, "rollback fees still wrong for JPY", "U0BOB");
     const preview = await answer(h, room, "U0BOB", "Roll back v1.2.4");
@@ -449,6 +466,7 @@ describe("/hotfix rollback", () => {
   });
 
   it("refuses a second rollback", async () => {
+    await steps.rolledBack();
     const res = await hotfix(h, room, "rollback", "U0BOB");
     expect(res.text()).toContain("rolled back already");
   });
@@ -456,6 +474,7 @@ describe("/hotfix rollback", () => {
 
 describe("release again, deploy, and complete", () => {
   it("releases the next fix as v1.2.5", async () => {
+    await steps.rolledBack();
     const fix2 = repo.commit({
       branch: "release/hotfix-eng-42",
       message: "fix: round JPY fees too",
@@ -482,6 +501,7 @@ describe("release again, deploy, and complete", () => {
   });
 
   it("records a production deploy by hand", async () => {
+    fix = await steps.releasedAgain();
     const res = await hotfix(h, room, `deployed production ${fix.slice(0, 12)} JPY fees`, "U0BOB");
     expect(res.text()).toContain("deployed to production");
     const row = await h.db.prisma.deployment.findFirst({ where: { incidentId, source: "manual" } });
@@ -491,6 +511,7 @@ describe("release again, deploy, and complete", () => {
   });
 
   it("tags prod at the commit deployed to production, by itself (runbook 000, github.autoTags), the day's second one with -2", async () => {
+    fix = await steps.deployedByHand();
     const tags = await eventually(() => {
       const today = clock.now().toISOString().slice(0, 10).replace(/-/g, "");
       const found = repo.tagNames().filter((t) => t === `hotfix-prod-${today}` || t === `hotfix-prod-${today}-2`);
@@ -505,6 +526,7 @@ describe("release again, deploy, and complete", () => {
   });
 
   it("says in the war room when the stability window has passed", async () => {
+    fix = await steps.deployedByHand();
     await settled(h.db.prisma);
     clock.advance(25 * HOUR);
     const incident = await incidentNow(h, incidentId);
@@ -516,6 +538,7 @@ describe("release again, deploy, and complete", () => {
   });
 
   it("completes after the stability window: ff-only merge, branch deleted, final tag, CHANGELOG, war room archived", async () => {
+    fix = await steps.stabilityPassed();
     await settled(h.db.prisma);
     // A hotfix branch from an older incident, to retire (last commit in January 2025).
     repo.createBranch("release/hotfix-20250110", "v1.2.0");

@@ -2,7 +2,7 @@
 // room, `/hotfix <verb>` typed in it, what the user and the room were told,
 // and a movable clock.
 
-import type { EmulatedRepo } from "@hotfix/github-emulator";
+import { deploymentStatusEvent, type EmulatedRepo } from "@hotfix/github-emulator";
 import type { EphemeralMessage } from "@hotfix/slack-emulator";
 import { expect } from "vitest";
 import type { IncidentWithRoles } from "../../src/store/incidents.js";
@@ -174,3 +174,159 @@ export function submitRelease(
 }
 
 export const JUSTIFICATION = "Card payments fail for every EU customer since v1.2.3; this reverts the half-even rounding of fees.";
+
+/**
+ * The one incident of test/e2e/release-lane.test.ts, brought to a stage of the
+ * lane idempotently, so each test there can run alone (`-t "<name>"`) or after
+ * the others: a helper looks at GitHub and the database and does only what is
+ * missing, through the same signed Slack requests and webhooks the tests use.
+ */
+export interface LaneIncident {
+  h: Harness;
+  repo: EmulatedRepo;
+  room: string;
+  incidentId: string;
+  clock: { advance(ms: number): void };
+  webhookSecret: string;
+}
+
+export const LANE_BRANCH = "release/hotfix-eng-42";
+export const LANE_TICKET = "https://linear.app/acme/issue/ENG-42/fees";
+const HOUR_MS = 3_600_000;
+
+export function laneSteps(lane: LaneIncident) {
+  const { h, repo, room, incidentId } = lane;
+  const fixMessage = "fix: round card fees half-up again";
+  const fix2Message = "fix: round JPY fees too";
+  const commitOnBranch = (message: string) => repo.log("v1.2.3", LANE_BRANCH).find((c) => c.message.startsWith(message))?.sha;
+  const webhook = (event: string, payload: unknown) =>
+    h.github?.sendWebhook(event, payload, { url: `${h.app.url}/webhooks/github`, secret: lane.webhookSecret });
+  const form = (commit: string, version: string, over: Record<string, unknown> = {}) => ({
+    version,
+    commit,
+    parent: "v1.2.3",
+    justification: JUSTIFICATION,
+    ticket: LANE_TICKET,
+    risk: "high",
+    ...over,
+  });
+
+  const steps = {
+    async branch(): Promise<void> {
+      if ((await incidentNow(h, incidentId)).hotfixBranch) return;
+      await hotfix(h, room, "branch");
+      await click(h, await answer(h, room, "U0ALICE", "Create branch"), "lane_branch_create");
+      await eventually(async () => expect((await incidentNow(h, incidentId)).hotfixBranch).toBe(LANE_BRANCH));
+      await saidInRoom(h, room, "is protected");
+      await settled(h.db.prisma);
+    },
+    /** The first fix on the branch, with CI: build and test pass, integration-tests fails. */
+    async fix(): Promise<string> {
+      await steps.branch();
+      const found = commitOnBranch(fixMessage);
+      if (found) return found;
+      const sha = repo.commit({
+        branch: LANE_BRANCH,
+        message: fixMessage,
+        files: { "src/money.ts": "export function roundHalfEven(value: number): number {\n  return Math.round(value);\n}\n" },
+      });
+      repo.addCheckRun(sha, { name: "build", conclusion: "success" });
+      repo.addCheckRun(sha, { name: "test", conclusion: "success" });
+      repo.addCheckRun(sha, { name: "integration-tests", conclusion: "failure" });
+      repo.addStatus(sha, { context: "ci/circleci", state: "success" });
+      return sha;
+    },
+    async waiver(): Promise<void> {
+      if (await h.db.prisma.waiver.findUnique({ where: { code: "HW-2026-001" } })) return;
+      await h.db.prisma.waiver.create({
+        data: {
+          code: "HW-2026-001",
+          type: "gate-bypass",
+          incidentId,
+          hotfixTag: "v1.2.4",
+          gatesWaived: ["integration-tests"],
+          justification: "Integration tests are not affected by a rounding fix",
+          riskAssessment: "low",
+          mitigations: ["Manual verification of fee posting"],
+          status: "active",
+          requestedBy: "U0ALICE",
+          expiresAt: new Date(Date.now() + 7 * 24 * HOUR_MS),
+          activatedAt: new Date(),
+          approvals: { create: [{ approver: "U0BOB" }, { approver: "U0CAROL" }] },
+        },
+      });
+    },
+    /** v1.2.4 released (through the form, with the waiver). */
+    async released(): Promise<string> {
+      const fix = await steps.fix();
+      if (repo.release("v1.2.4")) return fix;
+      await steps.waiver();
+      const view = await openReleaseForm(h, room);
+      await submitRelease(h, view.id, form(fix, "1.2.4", { waivers: "HW-2026-001" }));
+      await saidInRoom(h, room, /v1\.2\.4 released/);
+      await settled(h.db.prisma);
+      return fix;
+    },
+    async staging(): Promise<void> {
+      await steps.released();
+      if ((await incidentNow(h, incidentId)).stagingDeployedAt) return;
+      const payload = deploymentStatusEvent(repo, {
+        ref: "v1.2.4",
+        environment: "staging",
+        creator: "sam-sre",
+        description: "hotfix to staging",
+      });
+      await webhook("deployment_status", payload);
+      await settled(h.db.prisma);
+    },
+    async production(): Promise<void> {
+      await steps.staging();
+      if ((await incidentNow(h, incidentId)).productionDeployedAt) return;
+      await webhook("deployment_status", deploymentStatusEvent(repo, { ref: "v1.2.4", environment: "production", creator: "sam-sre" }));
+      await settled(h.db.prisma);
+    },
+    async rolledBack(): Promise<void> {
+      await steps.production();
+      if (repo.release("v1.2.4")?.prerelease) return;
+      await hotfix(h, room, "rollback fees still wrong for JPY", "U0BOB");
+      await click(h, await answer(h, room, "U0BOB", "Roll back v1.2.4"), "lane_rollback_confirm");
+      await saidInRoom(h, room, "is now a *pre-release*");
+      await settled(h.db.prisma);
+    },
+    /** The second fix, released as v1.2.5. */
+    async releasedAgain(): Promise<string> {
+      await steps.rolledBack();
+      const found = commitOnBranch(fix2Message);
+      if (found && repo.release("v1.2.5")) return found;
+      const fix2 =
+        found ??
+        repo.commit({
+          branch: LANE_BRANCH,
+          message: fix2Message,
+          files: { "src/money.ts": "export function roundHalfEven(value: number): number {\n  return Math.round(value + 0);\n}\n" },
+        });
+      repo.addCheckRun(fix2, { name: "build", conclusion: "success" });
+      repo.addCheckRun(fix2, { name: "test", conclusion: "success" });
+      const view = await openReleaseForm(h, room);
+      await submitRelease(h, view.id, form(fix2, "v1.2.5", { risk: "medium" }));
+      await saidInRoom(h, room, /v1\.2\.5 released/);
+      await settled(h.db.prisma);
+      return fix2;
+    },
+    async deployedByHand(): Promise<string> {
+      const fix2 = await steps.releasedAgain();
+      if (await h.db.prisma.deployment.findFirst({ where: { incidentId, source: "manual" } })) return fix2;
+      await hotfix(h, room, `deployed production ${fix2.slice(0, 12)} JPY fees`, "U0BOB");
+      await settled(h.db.prisma);
+      return fix2;
+    },
+    async stabilityPassed(): Promise<string> {
+      const fix2 = await steps.deployedByHand();
+      const incident = await incidentNow(h, incidentId);
+      if (incident.stabilityEndsAt && incident.stabilityEndsAt.getTime() <= h.app.ctx.now().getTime()) return fix2;
+      lane.clock.advance(25 * HOUR_MS);
+      return fix2;
+    },
+  };
+  return steps;
+}
