@@ -59,7 +59,8 @@ export async function watchRun(ctx: AppContext, tx: Tx | undefined, watch: RunWa
   const job = watchJob.parse(watch);
   await ctx.jobs.send(RUN_WATCH_QUEUE, job, {
     ...(tx ? { tx } : {}),
-    startAfter: new Date(ctx.now().getTime() + watchDelay(ctx, job.attempt)),
+    // A poll interval is wall-clock time for the job queue (not the app's clock, which tests and replays move).
+    startAfter: new Date(Date.now() + watchDelay(ctx, job.attempt)),
     singletonKey: `${job.incidentId}:${job.purpose}:${job.dispatchedAt}:${job.attempt}`,
   });
 }

@@ -314,3 +314,42 @@ describe("completion after production went back to the parent", () => {
     repo.deleteRef(`refs/heads/${branch}`);
   });
 });
+
+describe("a release workflow run that fails (issue 12.2)", () => {
+  it("is reported with its link, releases nothing and leaves the incident in fixing; a new release may follow", async () => {
+    const incident = await declared(h, { title: "Release run cancelled", commanderId: "U0BOB" });
+    const room = incident.warRoomChannelId;
+    const branch = await branchOf(incident.id);
+    await saidInRoom(h, room, "is protected");
+    const version = branch.replace(/^hotfix\//, "");
+    const fix = repo.commit({ branch, message: "fix: cancelled run", files: { "src/cancel.ts": "export const c = 1;\n" } });
+    const before = repo.dispatches.length;
+    const view = await openReleaseForm(h, room);
+    await submitRelease(h, view.id, {
+      version,
+      commit: fix,
+      parent: (await incidentNow(h, incident.id)).parentTag ?? "v1.2.3",
+      justification: JUSTIFICATION,
+      ticket: "https://issues.example.com/SEC-1236",
+      risk: "low",
+    });
+    const dispatch = await eventually(() => {
+      const found = repo.dispatches[before];
+      expect(found).toBeTruthy();
+      return found as NonNullable<typeof found>;
+    });
+    h.github?.startWorkflowRun(dispatch.runId);
+    h.github?.completeWorkflowRun(dispatch.runId, "cancelled");
+    const said = await saidInRoom(h, room, /release workflow .*run.* ended \*cancelled\*/);
+    expect(said).toContain(`/actions/runs/${dispatch.runId}`);
+    expect(said).toContain("stays in fixing");
+    await settled(h.db.prisma);
+    const after = await incidentNow(h, incident.id);
+    expect(after.releaseTag).toBeNull();
+    expect(["declared", "preparing", "fixing"]).toContain(after.phase);
+    expect(await timelineKinds(h, incident.id)).toContain("release_run_failed");
+    // Nothing watched any more: /hotfix release opens again.
+    await openReleaseForm(h, room);
+    repo.deleteRef(`refs/heads/${branch}`);
+  });
+});

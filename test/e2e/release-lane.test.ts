@@ -451,6 +451,9 @@ describe("/hotfix rollback", () => {
     await click(h, preview, "lane_rollback_confirm");
     await saidInRoom(h, room, /v1\.2\.4 rolled back\* by <@U0BOB>: fees still wrong for JPY/);
     await saidInRoom(h, room, "is now a *pre-release*");
+    // No github.deployWorkflow here: the war room is told the exact redeploy step (runbook 002, issue 12.9).
+    const redeploy = await saidInRoom(h, room, "Next: point production back at v1.2.3");
+    expect(redeploy).toContain("`git checkout v1.2.3`");
     const release = repo.release("v1.2.4");
     expect(release?.prerelease).toBe(true);
     expect(release?.body).toMatch(/\n\n---\n\n\*\*WARNING: This release has been rolled back\. See v1\.2\.5 for fix\.\*\*$/);
