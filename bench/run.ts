@@ -315,14 +315,14 @@ async function benchRecovery(): Promise<void> {
       SLACK_SIGNING_SECRET: slack.signingSecret,
       SLACK_API_URL: slack.apiUrl,
       HOTFIX_CRASH_AT: crashAt,
-      LOG_LEVEL: "error",
     });
     let app: RunningApp | undefined;
     try {
       slack.setAppUrl(`${await child.url}/slack/events`);
       const form = await declareOnce(slack, "U0ALICE", "Refunds stuck", "P0");
       await form.submit();
-      await child.exited;
+      const killed = await Promise.race([child.exited, sleep(60_000).then(() => undefined)]);
+      if (!killed) throw new Error(`the bot never reached ${crashAt}:\n${child.output().slice(-2_000)}`);
       const started = Date.now();
       app = await startBot(slack, db);
       await until(() => allDone(db.prisma), 60_000);
