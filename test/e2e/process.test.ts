@@ -180,8 +180,17 @@ describe("hotfix demo", () => {
         "complete*",
       ])
         expect(out).toContain(step);
-      // A step may be skipped only when this build lacks its verb (a lane not landed), never for want of an emulator.
-      for (const skipped of out.match(/^== .*: skipped, .*$/gm) ?? []) expect(skipped).toMatch(/this build has no \/hotfix \w+ yet/);
+      // Every lane is in this build: no step skipped, from the waiver to the exported post-mortem.
+      expect(out).not.toMatch(/^== .*: skipped, /m);
+      expect(out).toMatch(/Release v1\.2\.4 blocked by gates/);
+      expect(out).toMatch(/Waiver \*HW-\d{4}-\d{3}\* is \*active\*/);
+      expect(out).toMatch(/Linear: ENG-2 UAT HF-1/);
+      expect(out).toContain("UAT passed");
+      expect(out).toContain("Guardrail breached on HF-1");
+      expect(out).toMatch(/the bot uploads hf-1-postmortem-\w+\.md/);
+      const postmortem = readFileSync(path.join(outDir, "postmortem-HF-1.md"), "utf8");
+      expect(postmortem).toMatch(/^# Post-mortem: HF-1 Card payments failing/);
+      expect(postmortem).toContain("HW-");
       expect(out).toContain("== What each channel saw");
       expect(readFileSync(path.join(outDir, "transcript.txt"), "utf8")).toContain("#eng-prod");
     } finally {
