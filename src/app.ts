@@ -108,20 +108,16 @@ export async function startHotfixCommander(config: Config, options: StartOptions
   const metrics = createMetrics();
   const slack = createSlackApp({ config, logger, ...(options.slackRetryConfig ? { retryConfig: options.slackRetryConfig } : {}) });
   const jobs = createJobQueue({ connectionString: database.url, logger, pollingIntervalSeconds: options.jobPollingSeconds ?? 2 });
-  let botUserId: Promise<string> | undefined;
   const ctx: AppContext = {
     config,
     logger,
     prisma: database.prisma,
     jobs,
-    slack: slack.app.client,
+    slack: slack.client,
     metrics,
-    botUserId: () => {
-      botUserId ??= slack.app.client.auth.test().then((r) => r.user_id ?? "");
-      return botUserId;
-    },
+    botUserId: () => slack.identity().then((identity) => identity.botUserId),
     now: options.now ?? (() => new Date()),
-    usergroupMembers: (usergroup) => usergroupMembers(slack.app.client, usergroup),
+    usergroupMembers: (usergroup) => usergroupMembers(slack.client, usergroup),
   };
   const github = createGitHubClient(config.env, logger, options.github);
   if (github) ctx.github = github;
@@ -180,6 +176,13 @@ export async function startHotfixCommander(config: Config, options: StartOptions
   }
   const url = await http.listen(options.port ?? config.env.PORT, options.host);
   logger.info({ url, socketMode: slack.socketMode, embeddedDatabase: database.embedded }, "Hotfix Commander is up");
+  // Learn who the bot is now rather than on the first request; an unreachable Slack is only a warning here
+  // (the look-up is asked again on the next request).
+  slack
+    .identity()
+    .catch((error: unknown) =>
+      logger.warn({ err: error }, "could not reach Slack to look up the bot's identity (auth.test); will ask again"),
+    );
   let stopping: Promise<void> | undefined;
   return {
     url,
