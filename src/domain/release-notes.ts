@@ -125,3 +125,21 @@ export function appendToChangelog(current: string | undefined, entry: string): s
   }
   return `${current.trimEnd()}\n\n${entry}`;
 }
+
+/** The body of the pull request the bot opens when merging a hotfix back conflicts: the steps to resolve it. */
+export function conflictPullBody(branch: string, base: string, incident: string): string {
+  const work = `merge/${branch.replace(/\//g, "-")}`;
+  return [
+    `Merging \`${branch}\` back into \`${base}\` conflicts (${incident}). Resolve it on a branch of its own:`,
+    "",
+    "```sh",
+    "git fetch origin",
+    `git checkout -b ${work} origin/${base}`,
+    `git merge origin/${branch}   # resolve the conflicts, then commit`,
+    `git push origin ${work}`,
+    "```",
+    "",
+    `Then open a pull request from \`${work}\` into \`${base}\`, get it reviewed and merged, and run \`/hotfix complete\` again in the war room.`,
+    "This pull request is closed by the bot when the hotfix completes.",
+  ].join("\n");
+}

@@ -2,7 +2,7 @@
 // workflow inputs), milestone tag names, what a deployment environment is,
 // and what must be true before `/hotfix complete` cleans up.
 import { DateTime } from "luxon";
-import type { Validation } from "./declare-input.js";
+import { type Validation, validTicketUrl } from "./declare-input.js";
 import { humanDuration } from "./duration.js";
 import { refName, sanitizeRefName } from "./names.js";
 import type { Policy } from "./policy.js";
@@ -59,15 +59,6 @@ export function parseWaiverIds(text: string | null | undefined): string[] {
   ];
 }
 
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === "https:" || url.protocol === "http:";
-  } catch {
-    return false;
-  }
-}
-
 /** Inline errors keyed by the modal's block ids (version, commit, parent, justification, ticket, risk, waivers). */
 export function validateReleaseForm(values: ReleaseFormValues): Validation<ValidRelease> {
   const errors: Record<string, string> = {};
@@ -85,8 +76,10 @@ export function validateReleaseForm(values: ReleaseFormValues): Validation<Valid
   const justification = values.justification?.trim() ?? "";
   if (justification.length < JUSTIFICATION_MIN)
     errors.justification = `At least ${JUSTIFICATION_MIN} characters explaining the need (${justification.length} so far).`;
-  const ticketUrl = values.ticketUrl?.trim() ?? "";
-  if (!isHttpUrl(ticketUrl)) errors.ticket = "A link to the incident ticket (https://...).";
+  // The same link rule as the declare form: it reaches Slack and the GitHub release notes.
+  const ticket = validTicketUrl(values.ticketUrl?.trim() ?? "");
+  if (!ticket.ok) errors.ticket = ticket.error;
+  const ticketUrl = ticket.ok ? ticket.url : "";
   const risk = values.riskLevel?.trim().toLowerCase() ?? "";
   if (!(RISK_LEVELS as readonly string[]).includes(risk)) errors.risk = "Pick low, medium or high.";
   const waiverIds = parseWaiverIds(values.waiverIds);

@@ -11,13 +11,14 @@ import { describeGuardrails } from "../domain/guardrails.js";
 import { incidentLabel, shortSha } from "../domain/names.js";
 import { isOpen } from "../domain/phase.js";
 import { isFullSha } from "../domain/release.js";
-import { appendToChangelog, changelogEntry, changelogMarker } from "../domain/release-notes.js";
+import { appendToChangelog, changelogEntry, changelogMarker, conflictPullBody } from "../domain/release-notes.js";
 import {
   branchesWithDates,
   closePull,
   compareCommits,
   deleteBranch,
   ensureAnnotatedTag,
+  ensurePull,
   fastForward,
   type GitHubClient,
   getRefSha,
@@ -144,14 +145,22 @@ const mergeBack = defineStep({
       await record(ctx, run, `${branch} merged into ${defaultBranch} (${shortSha(sha)})`, { base: defaultBranch, sha, how: "merge" });
       return { merged: merged.merged, how: "merge", base: defaultBranch, sha };
     } catch (error) {
-      if (githubStatus(error) === 409)
-        return blocked(
-          ctx,
-          run,
-          "merge_back_conflict",
-          "merge conflict",
-          conflictMessage(branch, defaultBranch, `409 ${githubMessage(error)}`),
-        );
+      if (githubStatus(error) === 409) {
+        const detail = `409 ${githubMessage(error)}`;
+        const label = incidentLabel(run.incident.number);
+        // Runbook 002: a conflict becomes a pull request carrying the steps to resolve it. If GitHub will not
+        // open one, the war room still gets the same steps.
+        const pull = await ensurePull(gh, {
+          head: branch,
+          base: defaultBranch,
+          title: `Merge ${branch} back into ${defaultBranch} (${label} hotfix): conflicts to resolve`,
+          body: conflictPullBody(branch, defaultBranch, label),
+        }).catch((pullError: unknown) => {
+          ctx.logger.warn({ err: pullError, branch }, "could not open the merge-back pull request; the war room gets the steps");
+          return undefined;
+        });
+        return blocked(ctx, run, "merge_back_conflict", "merge conflict", conflictMessage(branch, defaultBranch, detail, pull));
+      }
       if (isRefusal(error))
         throw new PermanentEffectError(
           `GitHub refused to merge ${branch} into ${defaultBranch}: ${githubStatus(error)} ${githubMessage(error)}`,

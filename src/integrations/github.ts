@@ -667,6 +667,37 @@ export async function openPullsOf(gh: GitHubClient, branch: string): Promise<Arr
   return [...seen.values()];
 }
 
+/**
+ * The open pull request from `head` into `base`, opened when there is none. Looked up first, so a retry after a
+ * lost answer finds the one it made instead of asking for a second (GitHub would refuse it with 422 anyway).
+ */
+export async function ensurePull(
+  gh: GitHubClient,
+  pull: { head: string; base: string; title: string; body: string },
+): Promise<{ number: number; htmlUrl: string }> {
+  const existing = async () => {
+    const open = await gh.octokit.rest.pulls.list({
+      owner: gh.owner,
+      repo: gh.repo,
+      state: "open",
+      head: `${gh.owner}:${pull.head}`,
+      base: pull.base,
+    });
+    const first = open.data[0];
+    return first ? { number: first.number, htmlUrl: first.html_url } : undefined;
+  };
+  const found = await existing();
+  if (found) return found;
+  try {
+    const { data } = await gh.octokit.rest.pulls.create({ owner: gh.owner, repo: gh.repo, ...pull });
+    return { number: data.number, htmlUrl: data.html_url };
+  } catch (error) {
+    const raced = githubStatus(error) === 422 ? await existing() : undefined;
+    if (raced) return raced;
+    throw error;
+  }
+}
+
 /** Closes a pull request, then says why in a comment. */
 export async function closePull(gh: GitHubClient, number: number, comment: string): Promise<void> {
   // Closed first: a retry after a lost answer no longer lists it, so the comment is never posted twice.

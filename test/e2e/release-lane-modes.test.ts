@@ -213,6 +213,10 @@ describe("merge back with the merges API", () => {
     expect(said).toContain("Not retried");
     expect(said).toContain(`git merge origin/${branch}`);
     expect(said).toContain("run `/hotfix complete` again");
+    // The conflict also becomes a pull request carrying the same steps (runbook 002), opened once.
+    const conflictPulls = repo.pulls.filter((p) => p.head === branch && p.base === "main" && p.state === "open");
+    expect(conflictPulls).toHaveLength(1);
+    expect(said).toContain(`pull request #${conflictPulls[0]?.number}`);
     await settled(h.db.prisma);
     const merges = repo.calls({ operationId: "repos/merge" }).slice(mergesBefore);
     expect(merges.map((c) => c.status)).toEqual([409]);

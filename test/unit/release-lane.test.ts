@@ -184,6 +184,13 @@ describe("the release form", () => {
     expect(result.errors.commit).toContain("40-character");
   });
 
+  it("refuses a ticket link that would break out of a Slack link or carry credentials, like the declare form", () => {
+    for (const ticketUrl of ["https://x.example/a|<!channel>", "https://x.example/a>b", "https://u:p@x.example/1", "javascript:alert(1)"]) {
+      const result = validateReleaseForm({ ...form, ticketUrl });
+      expect(result.ok === false && Object.keys(result.errors)).toEqual(["ticket"]);
+    }
+  });
+
   it("refuses the parent's own version and counts the justification after trimming", () => {
     const same = validateReleaseForm({ ...form, version: "v1.2.3" });
     expect(same.ok === false && same.errors.version).toMatch(/parent release itself/);

@@ -150,7 +150,7 @@ export function markedPrereleaseMessage(url: string, tag: string): string {
   return `:warning: ${link(url, tag)} is now a *pre-release* on GitHub, its notes ending with the rollback warning.`;
 }
 
-export function conflictMessage(branch: string, base: string, detail: string): string {
+export function conflictMessage(branch: string, base: string, detail: string, pull?: { number: number; htmlUrl: string }): string {
   return [
     `:x: *Merge back blocked*: \`${branch}\` conflicts with \`${base}\` (GitHub: ${escapeMrkdwn(detail)}). Not retried: a conflict needs a person.`,
     "*What to do:*",
@@ -161,6 +161,7 @@ export function conflictMessage(branch: string, base: string, detail: string): s
     `git push origin merge/${branch.replace(/\//g, "-")}`,
     "```",
     `Open a pull request into \`${base}\`, get it reviewed and merged, then run \`/hotfix complete\` again: it sees the fix in \`${base}\` and carries on with the final tag, CHANGELOG.md and the branch deletion.`,
+    ...(pull ? [`These steps are also in ${link(pull.htmlUrl, `pull request #${pull.number}`)}, opened for the conflict.`] : []),
   ].join("\n");
 }
 
