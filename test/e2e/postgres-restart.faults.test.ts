@@ -3,56 +3,15 @@
 // clear answer in Slack (not a timeout), nothing is half-written, /healthz says
 // 503 while it is gone and 200 after, and the outbox resumes by itself: every
 // war-room step completes once, with no duplicate in Slack.
-import { createServer, type Server, Socket } from "node:net";
 import { type SlackEmulator, startSlackEmulator } from "@hotfix/slack-emulator";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startHotfixCommander } from "../../src/app.js";
 import { createPrisma, type Db } from "../../src/store/prisma.js";
+import { CuttableProxy } from "../support/cuttable-proxy.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { openDeclareForm, submitDeclare } from "../support/declare.js";
 import { BOT_TOKEN, eventually, SIGNING_SECRET, testConfig } from "../support/harness.js";
-
-/** Forwards a local port to Postgres; `cut()` drops every connection and refuses new ones; `start()` again restores it. */
-class CuttableProxy {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-  constructor(
-    private readonly host: string,
-    private readonly targetPort: number,
-  ) {}
-  async start(): Promise<void> {
-    if (this.server) return;
-    const server = createServer((client) => {
-      const upstream = new Socket();
-      this.sockets.add(client).add(upstream);
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      client.on("error", drop).on("close", drop);
-      upstream.on("error", drop).on("close", drop);
-      upstream.connect(this.targetPort, this.host, () => {
-        client.pipe(upstream);
-        upstream.pipe(client);
-      });
-    });
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", () => resolve()));
-    const address = server.address();
-    this.port = typeof address === "object" && address ? address.port : 0;
-  }
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  }
-}
 
 let db: TestDatabase;
 let slack: SlackEmulator;

@@ -1,7 +1,6 @@
 // GET /healthz against a real Postgres reached through a TCP proxy the test
 // can cut: 200 while the database answers, 503 (with no driver detail in the
 // body, the detail in the log) while it is gone, 200 again once it is back.
-import { createServer, type Server, Socket } from "node:net";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthRoutes } from "../../src/http/health.js";
@@ -9,47 +8,8 @@ import { createMetrics } from "../../src/http/metrics.js";
 import { createHttpServer, type HttpServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/logger.js";
 import { createPrisma, type Db } from "../../src/store/prisma.js";
+import { CuttableProxy } from "../support/cuttable-proxy.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
-
-/** Forwards a local port to Postgres; `cut()` drops every connection and refuses new ones, `restore()` undoes it. */
-class CuttableProxy {
-  private server: Server | undefined;
-  private sockets = new Set<Socket>();
-  port = 0;
-  constructor(
-    private readonly host: string,
-    private readonly targetPort: number,
-  ) {}
-  async start(): Promise<void> {
-    this.server = createServer((client) => {
-      const upstream = new Socket();
-      this.sockets.add(client).add(upstream);
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      client.on("error", drop).on("close", drop);
-      upstream.on("error", drop).on("close", drop);
-      upstream.connect(this.targetPort, this.host, () => {
-        client.pipe(upstream);
-        upstream.pipe(client);
-      });
-    });
-    const server = this.server;
-    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", () => resolve()));
-    const address = server.address();
-    this.port = typeof address === "object" && address ? address.port : 0;
-  }
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  }
-}
 
 let db: TestDatabase;
 let proxy: CuttableProxy;
