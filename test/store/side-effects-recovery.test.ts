@@ -3,40 +3,23 @@
 // reported, a rate limit defers without counting as a failure, a worker that
 // loses its claim stops at once and writes nothing, and a dead worker's steps
 // are handed back by the instance check, not by a lease running out.
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envSchema, parsePolicy } from "../../src/config.js";
-import { createMetrics } from "../../src/http/metrics.js";
 import { backoffDelay, DEFAULT_MAX_FAILURES, type EffectDefinition, runIncidentEffects } from "../../src/jobs/side-effects.js";
 import { goneInstances, registerInstance, releaseStepsOf } from "../../src/store/worker-instances.js";
 import type { WorkflowContext } from "../../src/workflows/context.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { incidentWithStep, outboxContext } from "../support/outbox.js";
 
 let db: TestDatabase;
 let ctx: WorkflowContext;
 beforeAll(async () => {
   db = await createTestDatabase();
-  ctx = {
-    config: { env: envSchema.parse({}), policy: parsePolicy({}, "test"), policySource: "test" },
-    logger: pino({ level: "silent" }),
-    prisma: db.prisma,
-    jobs: undefined as never,
-    slack: undefined as never,
-    metrics: createMetrics(),
-    botUserId: async () => "U0HOTFIX",
-    now: () => new Date(),
-  };
+  ctx = outboxContext(db);
 });
 afterAll(async () => {
   await db?.drop();
 });
 
-async function incidentWithStep(key: string): Promise<string> {
-  const incident = await db.prisma.incident.create({
-    data: { title: "t", slug: "t", severity: "P1", declaredBy: "U0ALICE", startedAt: new Date(), steps: { create: { key } } },
-  });
-  return incident.id;
-}
 const rowOf = (incidentId: string, key: string) =>
   db.prisma.sideEffect.findUniqueOrThrow({ where: { incidentId_key: { incidentId, key } } });
 const failing = (prefix: string, error: () => unknown): EffectDefinition => ({
@@ -59,7 +42,7 @@ describe("backoff", () => {
   });
 
   it("a 5xx leaves the step ambiguous and not before its backoff; only maxFailures reports it", async () => {
-    const id = await incidentWithStep("flaky");
+    const id = await incidentWithStep(db, "flaky");
     const step = failing("flaky", slackHttp500);
     const first = await runIncidentEffects(ctx, id, [step], { backoff: () => 60_000 });
     const row = await rowOf(id, "flaky");
@@ -84,7 +67,7 @@ describe("backoff", () => {
   });
 
   it("a rate limit defers by its Retry-After and is not counted as a failure", async () => {
-    const id = await incidentWithStep("limited");
+    const id = await incidentWithStep(db, "limited");
     const step = failing("limited", () =>
       Object.assign(new Error("rate limited"), { code: "slack_webapi_rate_limited_error", retryAfter: 7 }),
     );
@@ -99,7 +82,7 @@ describe("backoff", () => {
 
 describe("a worker that loses its claim", () => {
   it("stops at once and writes nothing (its lease renewal found the step taken over)", async () => {
-    const id = await incidentWithStep("stolen");
+    const id = await incidentWithStep(db, "stolen");
     let finished = false;
     const step: EffectDefinition = {
       prefix: "stolen",
@@ -133,7 +116,7 @@ describe("worker instances", () => {
     for (const instance of Object.values(instances)) await registerInstance(db.prisma, instance);
     const ids: Record<string, string> = {};
     for (const [name, instance] of Object.entries(instances)) {
-      ids[name] = await incidentWithStep(`held-${name}`);
+      ids[name] = await incidentWithStep(db, `held-${name}`);
       await db.prisma.sideEffect.updateMany({
         where: { incidentId: ids[name] },
         data: { status: "running", ownerId: instance.id, attempts: 1, leaseUntil: new Date(now.getTime() + 60_000) },

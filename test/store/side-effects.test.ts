@@ -1,39 +1,21 @@
 // The outbox runner's claims: a slow step keeps its lease while it runs, so a
 // second worker does not run it again; a takeover after a real death fences
 // the dead worker's late write.
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envSchema, parsePolicy } from "../../src/config.js";
-import { createMetrics } from "../../src/http/metrics.js";
 import { type EffectDefinition, runIncidentEffects } from "../../src/jobs/side-effects.js";
 import type { WorkflowContext } from "../../src/workflows/context.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { incidentWithStep, outboxContext } from "../support/outbox.js";
 
 let db: TestDatabase;
 let ctx: WorkflowContext;
 beforeAll(async () => {
   db = await createTestDatabase();
-  ctx = {
-    config: { env: envSchema.parse({}), policy: parsePolicy({}, "test"), policySource: "test" },
-    logger: pino({ level: "silent" }),
-    prisma: db.prisma,
-    jobs: undefined as never,
-    slack: undefined as never,
-    metrics: createMetrics(),
-    botUserId: async () => "U0HOTFIX",
-    now: () => new Date(),
-  };
+  ctx = outboxContext(db);
 });
 afterAll(async () => {
   await db?.drop();
 });
-
-async function incidentWithStep(key: string): Promise<string> {
-  const incident = await db.prisma.incident.create({
-    data: { title: "t", slug: "t", severity: "P1", declaredBy: "U0ALICE", startedAt: new Date(), steps: { create: { key } } },
-  });
-  return incident.id;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,7 +32,7 @@ describe("side-effect leases", () => {
         return { ok: true };
       },
     };
-    const id = await incidentWithStep("slow");
+    const id = await incidentWithStep(db, "slow");
     const first = runIncidentEffects(ctx, id, [slow], { leaseMs: 200 });
     await sleep(450);
     const second = await runIncidentEffects(ctx, id, [slow], { leaseMs: 200 });
@@ -63,7 +45,7 @@ describe("side-effect leases", () => {
   });
 
   it("a worker that lost its step to another (it stalled past its lease) cannot overwrite the other's outcome", async () => {
-    const id = await incidentWithStep("fenced");
+    const id = await incidentWithStep(db, "fenced");
     const where = { incidentId_key: { incidentId: id, key: "fenced" } };
     let second: Promise<unknown> | undefined;
     let ambiguousSecondRun = false;
