@@ -13,7 +13,7 @@ import { DateTime } from "luxon";
 import { formatDurationMs } from "./policy-values.js";
 import {
   type CuratedEvent,
-  curateStream,
+  curatedPages,
   type EventCuration,
   FACT_SECTIONS,
   type Fact,
@@ -23,11 +23,11 @@ import {
   followUpChecklist,
   type MARKER_NAMES,
   type Phase,
-  type PostmortemEvent,
   type PostmortemFacts,
   type PostmortemHeader,
   postmortemHead,
   safeUrl,
+  type TimelineSource,
 } from "./postmortem.js";
 
 export interface RenderOptions {
@@ -39,24 +39,28 @@ export interface RenderOptions {
   chunkSize?: number;
 }
 
-type Events = AsyncIterable<PostmortemEvent> | Iterable<PostmortemEvent>;
-
 // ---------------------------------------------------------------- escaping
 
 const URL_IN_TEXT = /https?:\/\/[^\s<>"'`\\|]+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}*_~]+$/;
+const MAY_HOLD_URL = /https?:\/\//i;
 
+const SPECIAL = /[&<>\\`*_[\]|~]/g;
+const HAS_SPECIAL = /[&<>\\`*_[\]|~]/;
+const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+
+/** HTML's three characters as entities, Markdown's punctuation backslash-escaped; one pass, none when there is nothing to escape. */
 function escapePlain(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
+  return HAS_SPECIAL.test(text) ? text.replace(SPECIAL, (c) => ENTITIES[c] ?? `\\${c}`) : text;
 }
+
+const MESSY_SPACE = /\s{2,}|[^\S ]|^\s|\s$/;
 
 /** User text for one line (a table cell, a list item): whitespace collapsed, Markdown and HTML neutralised, URLs as autolinks. */
 export function escapeInline(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+  const flat = MESSY_SPACE.test(text) ? text.replace(/\s+/g, " ").trim() : text;
+  // Most lines carry no link: skip the scan (it allocates a match per URL).
+  if (!MAY_HOLD_URL.test(flat)) return escapePlain(flat);
   let out = "";
   let last = 0;
   for (const match of flat.matchAll(URL_IN_TEXT)) {
@@ -240,14 +244,57 @@ function phaseSection(header: PostmortemHeader, zone: string): string[] {
   return out;
 }
 
-function timelineRow(event: CuratedEvent, zone: string): string {
-  const what = `${escapeInline(event.summary)}${event.edited ? " *(edited)*" : ""}`;
-  const zoneCell = zone === "UTC" ? "" : ` ${inZone(event.occurredAt, zone)} |`;
-  return `| ${utcText(event.occurredAt)} |${zoneCell} ${kindText(event.kind)} | ${what} | ${event.actor ? escapeInline(event.actor) : "—"} |`;
-}
-
 /** Kinds are the timeline's own snake_case names, shown as code; anything else is escaped like user text. */
 const kindText = (kind: string) => (/^[a-z0-9_.-]+$/.test(kind) ? `\`${kind}\`` : escapeInline(kind));
+
+/** Two-digit seconds, 0 to 59, also before 1970 (negative epoch times). */
+const seconds = (ms: number) => String(Math.floor((ms - Math.floor(ms / 60_000) * 60_000) / 1000)).padStart(2, "0");
+
+/**
+ * Writes the timeline's rows. A timeline's events crowd into the same
+ * minutes, so the minute's text (UTC and the reader's zone) is made once per
+ * minute, not per row; kinds and actors repeat, so their escaped text is
+ * remembered (up to a few hundred of each: memory stays flat).
+ */
+class TimelineRows {
+  private minute = Number.NaN;
+  private utcMinute = "";
+  private zoneCell = "";
+  private readonly kinds = new Map<string, string>();
+  private readonly actors = new Map<string, string>();
+
+  constructor(private readonly zone: string) {}
+
+  header(): string[] {
+    const utcOnly = this.zone === "UTC";
+    return [`| UTC |${utcOnly ? "" : ` ${this.zone} |`} Kind | Event | Who |`, `| --- |${utcOnly ? "" : " --- |"} --- | --- | --- |`];
+  }
+
+  row(event: CuratedEvent): string {
+    const ms = event.occurredAt.getTime();
+    const minute = Math.floor(ms / 60_000);
+    if (minute !== this.minute) {
+      this.minute = minute;
+      this.utcMinute = utcText(event.occurredAt).slice(0, 16);
+      this.zoneCell = this.zone === "UTC" ? "" : ` ${inZone(event.occurredAt, this.zone)} |`;
+    }
+    const what = event.edited ? `${escapeInline(event.summary)} *(edited)*` : escapeInline(event.summary);
+    const who = event.actor ? remembered(this.actors, event.actor, escapeInline) : "—";
+    return `| ${this.utcMinute}:${seconds(ms)} |${this.zoneCell} ${remembered(this.kinds, event.kind, kindText)} | ${what} | ${who} |`;
+  }
+}
+
+const REMEMBERED = 500;
+
+function remembered(cache: Map<string, string>, key: string, make: (key: string) => string): string {
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= REMEMBERED) cache.clear();
+    value = make(key);
+    cache.set(key, value);
+  }
+  return value;
+}
 
 function factLines(facts: Fact[], leftOut: number, zone: string): string[] {
   if (facts.length === 0) return ["Nothing recorded.", ""];
@@ -312,13 +359,13 @@ function closingSections(header: PostmortemHeader): string[] {
 
 /**
  * The Markdown post-mortem as a stream of chunks. Events must come in export
- * order of their curated times (see curateStream). Throws before yielding
+ * order of their curated times (see curatedPages). Throws before yielding
  * anything on a bad option (an unknown zone), so a caller never sends half a
  * file.
  */
 export async function* renderPostmortemMarkdown(
   header: PostmortemHeader,
-  events: Events,
+  events: TimelineSource,
   options: RenderOptions = {},
 ): AsyncGenerator<string> {
   const zone = checkZone(options.zone ?? "UTC");
@@ -341,23 +388,25 @@ export async function* renderPostmortemMarkdown(
   ].join("\n");
 
   const collector = new FactCollector();
+  const rows = new TimelineRows(zone);
   let buffer: string[] = [];
   let size = 0;
   let first = true;
-  for await (const event of curateStream(events, options.curations)) {
-    if (first) {
-      first = false;
-      const zoneHeader = zone === "UTC" ? "" : ` ${zone} |`;
-      buffer.push(`| UTC |${zoneHeader} Kind | Event | Who |`, `| --- |${zone === "UTC" ? "" : " --- |"} --- | --- | --- |`);
-    }
-    collector.add(event);
-    const row = timelineRow(event, zone);
-    buffer.push(row);
-    size += row.length + 1;
-    if (size >= chunkSize) {
-      yield `${buffer.join("\n")}\n`;
-      buffer = [];
-      size = 0;
+  for await (const page of curatedPages(events, options.curations)) {
+    for (const event of page) {
+      if (first) {
+        first = false;
+        buffer.push(...rows.header());
+      }
+      collector.add(event);
+      const row = rows.row(event);
+      buffer.push(row);
+      size += row.length + 1;
+      if (size >= chunkSize) {
+        yield `${buffer.join("\n")}\n`;
+        buffer = [];
+        size = 0;
+      }
     }
   }
   const facts = collector.facts();
@@ -374,7 +423,7 @@ export async function* renderPostmortemMarkdown(
 /** The JSON post-mortem as a stream: exactly JSON.stringify(buildPostmortem(...)) of the same input, written incrementally. */
 export async function* renderPostmortemJson(
   header: PostmortemHeader,
-  events: Events,
+  events: TimelineSource,
   options: Omit<RenderOptions, "zone"> = {},
 ): AsyncGenerator<string> {
   const chunkSize = options.chunkSize ?? 64 * 1024;
@@ -383,13 +432,15 @@ export async function* renderPostmortemJson(
   const collector = new FactCollector();
   let buffer = "";
   let first = true;
-  for await (const event of curateStream(events, options.curations)) {
-    collector.add(event);
-    buffer += (first ? "" : ",") + JSON.stringify(event);
-    first = false;
-    if (buffer.length >= chunkSize) {
-      yield buffer;
-      buffer = "";
+  for await (const page of curatedPages(events, options.curations)) {
+    for (const event of page) {
+      collector.add(event);
+      buffer += (first ? "" : ",") + JSON.stringify(event);
+      first = false;
+      if (buffer.length >= chunkSize) {
+        yield buffer;
+        buffer = "";
+      }
     }
   }
   yield `${buffer}],"facts":${JSON.stringify(collector.facts())},"followUps":${JSON.stringify(followUpChecklist(header.followUps))},"writeUp":${JSON.stringify(header.writeUp)}}`;

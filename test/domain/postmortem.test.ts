@@ -141,8 +141,9 @@ const curations: EventCuration[] = [
 ];
 const curationMap = () => new Map(curations.map((c) => [c.eventId, c]));
 
-async function* slowly<T>(items: Iterable<T>): AsyncGenerator<T> {
-  for (const item of items) yield item;
+/** A paged source as the store gives it, one event per page (the slowest way to receive a timeline). */
+async function* slowly<T>(items: Iterable<T>): AsyncGenerator<T[]> {
+  for (const item of items) yield [item];
 }
 
 async function markdownLint(markdown: string) {
@@ -284,6 +285,57 @@ describe("escaping user text", () => {
     expect(escapeInline("C:\\path")).toBe("C:\\\\path");
   });
 
+  it("takes its shortcuts (no messy spaces, no link, nothing to escape) only where the full path gives the same text", () => {
+    // The full path, written plainly: collapse whitespace, then escape around each link.
+    const reference = (text: string) => {
+      const flat = text.replace(/\s+/g, " ").trim();
+      const plain = (t: string) =>
+        t
+          .replace(/&/g, "&amp;")
+          .replace(/</g, "&lt;")
+          .replace(/>/g, "&gt;")
+          .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
+      let out = "";
+      let last = 0;
+      for (const match of flat.matchAll(/https?:\/\/[^\s<>"'`\\|]+/gi)) {
+        const url = match[0].replace(/[.,;:!?)\]}*_~]+$/, "");
+        const start = match.index ?? 0;
+        out += plain(flat.slice(last, start)) + (/^https?:\/\/[^\s<>"'`\\|]+$/i.test(url) && URL.canParse(url) ? `<${url}>` : plain(url));
+        last = start + url.length;
+      }
+      return out + plain(flat.slice(last));
+    };
+    const pieces = fc.constantFrom(
+      " ",
+      "  ",
+      "\n",
+      "\t",
+      "a",
+      "é",
+      "&",
+      "<",
+      ">",
+      "*",
+      "_",
+      "|",
+      "\\",
+      "`",
+      "~",
+      "[",
+      "HTTP://X.io/a_b",
+      "https://e.com/p).",
+      "http:/",
+      "ok",
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(pieces, fc.string({ maxLength: 6 })), { maxLength: 12 }), (parts) => {
+        const text = parts.join("");
+        expect(escapeInline(text)).toBe(reference(text));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it("keeps a link whole when its URL has parentheses", () => {
     expect(markdownLink("ENG-1 [x]", "https://example.com/a_(b)")).toBe("[ENG-1 \\[x\\]](https://example.com/a_%28b%29)");
     expect(markdownLink("no link", null)).toBe("no link");
@@ -407,17 +459,21 @@ describe("streaming", () => {
   it("writes the timeline while the events are still being read", async () => {
     let pulled = 0;
     const total = 20_000;
-    async function* events(): AsyncGenerator<PostmortemEvent> {
-      for (let i = 0; i < total; i++) {
-        pulled++;
-        yield {
-          id: `e${i}`,
-          kind: "message",
-          occurredAt: new Date(T0 + i * 1000),
-          recordedAt: new Date(T0 + i * 1000),
-          summary: `message number ${i}`,
-          actor: "someone",
-        };
+    // Pages of 50, as the store reads pages.
+    async function* events(): AsyncGenerator<PostmortemEvent[]> {
+      for (let page = 0; page < total / 50; page++) {
+        pulled += 50;
+        yield Array.from({ length: 50 }, (_, j) => {
+          const i = page * 50 + j;
+          return {
+            id: `e${i}`,
+            kind: "message",
+            occurredAt: new Date(T0 + i * 1000),
+            recordedAt: new Date(T0 + i * 1000),
+            summary: `message number ${i}`,
+            actor: "someone",
+          };
+        });
       }
     }
     const chunkSize = 16 * 1024;
@@ -438,16 +494,19 @@ describe("streaming", () => {
   });
 
   it("renders 100 000 events into a complete document", async () => {
-    async function* events(): AsyncGenerator<PostmortemEvent> {
-      for (let i = 0; i < 100_000; i++)
-        yield {
-          id: `e${i}`,
-          kind: i % 1000 === 0 ? "deployed" : "message",
-          occurredAt: new Date(T0 + i * 1000),
-          recordedAt: new Date(T0 + i * 1000),
-          summary: `m ${i}`,
-          actor: null,
-        };
+    async function* events(): AsyncGenerator<PostmortemEvent[]> {
+      for (let page = 0; page < 20; page++)
+        yield Array.from({ length: 5_000 }, (_, j) => {
+          const i = page * 5_000 + j;
+          return {
+            id: `e${i}`,
+            kind: i % 1000 === 0 ? "deployed" : "message",
+            occurredAt: new Date(T0 + i * 1000),
+            recordedAt: new Date(T0 + i * 1000),
+            summary: `m ${i}`,
+            actor: null,
+          };
+        });
     }
     let rows = 0;
     let tail = "";
