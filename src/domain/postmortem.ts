@@ -72,11 +72,19 @@ export function curateEvent(event: PostmortemEvent, curation?: EventCuration): C
 
 /** Events in export order: by (curated) time, then the time recorded, then id; a stable, total order. */
 export function compareEvents(a: PostmortemEvent, b: PostmortemEvent): number {
-  return (
-    a.occurredAt.getTime() - b.occurredAt.getTime() ||
-    a.recordedAt.getTime() - b.recordedAt.getTime() ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  );
+  return a.occurredAt.getTime() - b.occurredAt.getTime() || a.recordedAt.getTime() - b.recordedAt.getTime() || compareIds(a.id, b.id);
+}
+
+const DIGITS = /^\d+$/;
+
+/**
+ * Ids as the database orders them: the store's ids are bigints written in
+ * decimal, so "999" comes before "1008" (as text it would not, and the
+ * retimed events would be merged at the wrong place among ties).
+ */
+function compareIds(a: string, b: string): number {
+  if (a.length !== b.length && DIGITS.test(a) && DIGITS.test(b)) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The curated timeline of a small incident, in export order. */

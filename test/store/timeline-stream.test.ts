@@ -28,18 +28,26 @@ async function incident(): Promise<string> {
 }
 
 interface Generated {
-  /** Offsets in ms from T0: few distinct values, so ties on occurredAt and recordedAt are common. */
-  events: Array<{ occurred: number; recorded: number }>;
+  /**
+   * Offsets in ms from T0: few distinct values, so ties on occurredAt and
+   * recordedAt are common, and ties are broken by ids of one to four digits
+   * (the database orders them as numbers: 999 before 1008).
+   */
+  events: Array<{ occurred: number; recorded: number; id: number }>;
   /** Curations by index into events (taken modulo their number). */
   edits: Array<{ index: number; hidden: boolean; moveTo: number | null; text: boolean }>;
   pageSize: number;
 }
 
 const generated: fc.Arbitrary<Generated> = fc.record({
-  events: fc.array(fc.record({ occurred: fc.integer({ min: -3, max: 6 }), recorded: fc.integer({ min: 0, max: 2 }) }), {
-    minLength: 1,
-    maxLength: 40,
-  }),
+  events: fc.uniqueArray(
+    fc.record({
+      occurred: fc.integer({ min: -3, max: 6 }),
+      recorded: fc.integer({ min: 0, max: 2 }),
+      id: fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 90, max: 110 }), fc.integer({ min: 990, max: 1010 })),
+    }),
+    { selector: (e) => e.id, minLength: 1, maxLength: 40 },
+  ),
   edits: fc.array(
     fc.record({
       index: fc.nat(),
@@ -67,8 +75,10 @@ describe("the post-mortem's timeline stream", () => {
     await fc.assert(
       fc.asyncProperty(generated, async ({ events, edits, pageSize }) => {
         const incidentId = await incident();
+        // Each run's ids are its own (the rows are deleted after it), so they can be chosen.
         const rows = await db.prisma.timelineEvent.createManyAndReturn({
           data: events.map((e, i) => ({
+            id: BigInt(e.id),
             incidentId,
             kind: "message",
             summary: `event ${i}`,
@@ -96,7 +106,9 @@ describe("the post-mortem's timeline stream", () => {
           });
         }
 
-        const pages = await collectStream(incidentId, curations, pageSize);
+        const pages = await collectStream(incidentId, curations, pageSize).finally(() =>
+          db.prisma.timelineEvent.deleteMany({ where: { incidentId } }),
+        );
         const curated = [];
         for await (const page of curatedPages(replay(pages), curations)) curated.push(...page);
         const reference = curateTimeline(stored, curations.values());
