@@ -24,6 +24,8 @@ export interface StepSpec<S extends z.ZodType> {
   params: S;
   describe(params: z.output<S>, key: string): string;
   dependsOn(key: string): string[];
+  /** May run alongside the incident's other steps (see EffectDefinition.concurrent); default: in order. */
+  concurrent?: (params: z.output<S>) => boolean;
   run(ctx: AppContext, run: StepRun<z.output<S>>): Promise<Record<string, unknown>>;
 }
 
@@ -55,6 +57,12 @@ export function defineStep<S extends z.ZodType>(spec: StepSpec<S>): Step<S> {
       return parsed.success ? spec.describe(parsed.data, key) : `run the step ${key}`;
     },
     dependsOn: spec.dependsOn,
+    concurrent(_key, raw) {
+      if (!spec.concurrent) return false;
+      const parsed = spec.params.safeParse(raw);
+      // Params it cannot use fail the step when it runs; in order, like any other.
+      return parsed.success && spec.concurrent(parsed.data);
+    },
     run: (ctx, run) => spec.run(ctx, { ...run, params: parse(run.params, run.effect.key) }),
   };
 }

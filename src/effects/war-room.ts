@@ -85,6 +85,8 @@ const setTopic = defineStep({
   params: NONE,
   describe: () => "set the war room's topic and purpose",
   dependsOn: afterChannel,
+  // The topic and purpose show no order against the war room's messages.
+  concurrent: () => true,
   async run(ctx, run) {
     const channel = warRoomOf(run);
     const topic = `${plainIncidentTitle(run.incident)} | commander <@${commanderOf(run.incident) ?? ""}>`;
@@ -129,6 +131,7 @@ const invite = defineStep({
   params: z.object({ users: z.array(z.string()).optional() }),
   describe: () => "invite the commander, the declarer and on-call",
   dependsOn: afterChannel,
+  concurrent: () => true,
   async run(ctx, run) {
     const channel = warRoomOf(run);
     const { oncall } = ctx.config.policy.people;
@@ -206,6 +209,7 @@ const bookmarks = defineStep({
   params: NONE,
   describe: () => "bookmark the runbook and dashboards",
   dependsOn: afterChannel,
+  concurrent: () => true,
   async run(ctx, run) {
     const channel = warRoomOf(run);
     const { links } = ctx.config.policy;
@@ -247,6 +251,8 @@ const announce = defineStep({
   params: z.object({ channel: z.string().min(1), reason: z.enum(["declared", "severity"]) }),
   describe: (p) => `announce in ${p.channel}`,
   dependsOn: afterChannel,
+  // The first announcements go to other channels, one step each; a severity change is announced in order after them.
+  concurrent: (p) => p.reason === "declared",
   async run(ctx, run) {
     const channel = await openChannel(ctx, run.params.channel);
     const ts = await postOnce(ctx, run, announcement(run.incident, ctx.now(), run.params.reason), { channel });
@@ -259,6 +265,8 @@ const notifyDeclarer = defineStep({
   params: z.object({ channelId: z.string().optional(), responseUrl: z.string().optional() }),
   describe: () => "tell the declarer where the war room is",
   dependsOn: afterChannel,
+  // Told where they typed, or by DM: not in the war room.
+  concurrent: () => true,
   async run(ctx, run) {
     const channel = warRoomOf(run);
     const text = `:white_check_mark: ${incidentLabel(run.incident.number)} is declared. War room: <#${channel}>.`;

@@ -42,6 +42,14 @@ export interface EffectDefinition {
   prefix: string;
   describe(key: string, params: unknown): string;
   dependsOn(key: string): string[];
+  /**
+   * True when the step may run alongside the incident's other steps: nothing
+   * it does has an order people see against theirs (a topic, invitations,
+   * bookmarks, the first announcements in other channels). Steps without it
+   * run one after another in the order they were queued, so messages in a
+   * channel keep the order of what caused them.
+   */
+  concurrent?(key: string, params: unknown): boolean;
   run(ctx: AppContext, run: EffectRun): Promise<Record<string, unknown>>;
 }
 
@@ -138,14 +146,20 @@ export async function runIncidentEffects(
   };
   // Effects done in this run unlock their dependents, so loop until no progress.
   for (let pass = 0; pass < 20; pass++) {
-    const all = await ctx.prisma.sideEffect.findMany({ where: { incidentId }, orderBy: { createdAt: "asc" } });
+    const all = await ctx.prisma.sideEffect.findMany({ where: { incidentId }, orderBy: { seq: "asc" } });
     const status = new Map(all.map((e) => [e.key, e.status]));
     const results = new Map(all.filter((e) => e.status === "done").map((e) => [e.key, (e.result ?? {}) as Record<string, unknown>]));
-    const open = all.filter((e) => e.status === "pending" || e.status === "running");
+    // Steps that may run alongside the others are started first; the ordered ones then run in the order queued.
+    const isConcurrent = (e: SideEffect) => definitionFor(definitions, e.key)?.concurrent?.(e.key, e.params ?? {}) === true;
+    const pending = all.filter((e) => e.status === "pending" || e.status === "running");
+    const open = [...pending.filter(isConcurrent), ...pending.filter((e) => !isConcurrent(e))];
     report.waiting = [];
     report.nextAt = undefined;
     if (open.length === 0) break;
     let progressed = false;
+    // Concurrent steps start at once and run alongside the ordered ones; the pass ends when all have settled.
+    const alongside: Array<Promise<boolean>> = [];
+    let thrown: { error: unknown } | undefined;
     for (const effect of open) {
       const definition = definitionFor(definitions, effect.key);
       if (!definition) {
@@ -184,14 +198,28 @@ export async function runIncidentEffects(
       // Marked before the claim, so the orphan check never mistakes a step being claimed for one left behind.
       const running = options.runningHere;
       running?.set(here, (running.get(here) ?? 0) + 1);
-      try {
-        if (await runClaimed(effect, definition, status, results)) progressed = true;
-      } finally {
+      const step = runClaimed(effect, definition, status, results).finally(() => {
         const left = (running?.get(here) ?? 1) - 1;
         if (left > 0) running?.set(here, left);
         else running?.delete(here);
+      });
+      if (isConcurrent(effect)) {
+        alongside.push(step);
+        continue;
+      }
+      try {
+        if (await step) progressed = true;
+      } catch (error) {
+        thrown = { error };
+        break;
       }
     }
+    // Nothing is left running when this returns or throws: the steps alongside are awaited either way.
+    for (const settled of await Promise.allSettled(alongside)) {
+      if (settled.status === "fulfilled") progressed ||= settled.value;
+      else thrown ??= { error: settled.reason };
+    }
+    if (thrown) throw thrown.error;
     if (!progressed) break;
   }
   return report;

@@ -73,3 +73,95 @@ describe("side-effect leases", () => {
     expect(row).toMatchObject({ status: "done", attempts: 2, result: { by: "B" } });
   });
 });
+
+describe("steps that may run alongside the others", () => {
+  async function incidentWithSteps(keys: string[]): Promise<string> {
+    const id = await incidentWithStep(db, keys[0] as string);
+    // One transaction per step, so each has its own createdAt: the order they were queued in.
+    for (const key of keys.slice(1)) {
+      await sleep(5);
+      await db.prisma.sideEffect.create({ data: { incidentId: id, key } });
+    }
+    return id;
+  }
+
+  function tracker() {
+    const started: string[] = [];
+    let active = 0;
+    let activeOrdered = 0;
+    const peak = { all: 0, ordered: 0 };
+    const step = (prefix: string, concurrent: boolean, fail = false): EffectDefinition => ({
+      prefix,
+      describe: () => prefix,
+      dependsOn: () => [],
+      concurrent: () => concurrent,
+      async run(_ctx, run) {
+        started.push(run.effect.key);
+        active++;
+        if (!concurrent) activeOrdered++;
+        peak.all = Math.max(peak.all, active);
+        peak.ordered = Math.max(peak.ordered, activeOrdered);
+        await sleep(150);
+        active--;
+        if (!concurrent) activeOrdered--;
+        if (fail) throw new Error(`${prefix} broke`);
+        return {};
+      },
+    });
+    return { started, peak, step };
+  }
+
+  it("run at the same time as the ordered steps, which still run one at a time in the order queued", async () => {
+    const id = await incidentWithSteps(["first", "side-a", "second", "side-b", "third"]);
+    const t = tracker();
+    const definitions = [
+      t.step("first", false),
+      t.step("second", false),
+      t.step("third", false),
+      t.step("side-a", true),
+      t.step("side-b", true),
+    ];
+    const report = await runIncidentEffects(ctx, id, definitions);
+    expect(report.done.sort()).toEqual(["first", "second", "side-a", "side-b", "third"]);
+    expect(t.started.filter((k) => !k.startsWith("side"))).toEqual(["first", "second", "third"]);
+    expect(t.peak.ordered).toBe(1);
+    expect(t.peak.all).toBe(3);
+  });
+
+  it("ordered steps queued in one transaction run in the order they were queued, wherever their rows are stored", async () => {
+    const incident = await db.prisma.incident.create({
+      data: {
+        title: "t",
+        slug: "t",
+        severity: "P1",
+        declaredBy: "U0ALICE",
+        startedAt: new Date(),
+        steps: { create: [{ key: "zulu-first" }, { key: "alpha-second" }, { key: "mike-third" }] },
+      },
+    });
+    // An update moves a row to the end of the table: a scan now meets it last.
+    await db.prisma.sideEffect.update({
+      where: { incidentId_key: { incidentId: incident.id, key: "zulu-first" } },
+      data: { params: { moved: true } },
+    });
+    const t = tracker();
+    await runIncidentEffects(ctx, incident.id, [t.step("zulu-first", false), t.step("alpha-second", false), t.step("mike-third", false)]);
+    expect(t.started).toEqual(["zulu-first", "alpha-second", "mike-third"]);
+  });
+
+  it("a failing one backs off like any other, and the run returns only once every step it started has settled", async () => {
+    const id = await incidentWithSteps(["ordered", "side-ok", "side-broken"]);
+    const t = tracker();
+    const definitions = [t.step("ordered", false), t.step("side-ok", true), t.step("side-broken", true, true)];
+    const report = await runIncidentEffects(ctx, id, definitions);
+    expect(report.done.sort()).toEqual(["ordered", "side-ok"]);
+    expect(report.nextAt).toBeInstanceOf(Date);
+    const rows = await db.prisma.sideEffect.findMany({ where: { incidentId: id }, orderBy: { key: "asc" } });
+    expect(rows.map((r) => [r.key, r.status, r.failures])).toEqual([
+      ["ordered", "done", 0],
+      ["side-broken", "pending", 1],
+      ["side-ok", "done", 0],
+    ]);
+    expect(rows.find((r) => r.key === "side-broken")?.lastError).toBe("side-broken broke");
+  });
+});
