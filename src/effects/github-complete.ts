@@ -41,6 +41,7 @@ import { conflictMessage, legacyOfferBlocks, notFastForwardMessage } from "../sl
 import { recordEvent, recordOnce } from "../store/timeline.js";
 import { defineStep, idOf, type OutboxRow, resultOf } from "./define.js";
 import { addEffects, queueSync } from "./outbox.js";
+import { postmortemDue, schedulePostmortemReminder } from "./postmortem-due.js";
 import { githubForEffect, onGitHub, postOnce, warRoomOf } from "./support.js";
 import { openChannel, warRoom } from "./war-room.js";
 
@@ -429,7 +430,7 @@ const complete = defineStep({
     const now = ctx.now();
     const incident = run.incident;
     const deployments = await ctx.prisma.deployment.findMany({ where: { incidentId: incident.id }, orderBy: { occurredAt: "asc" } });
-    const postmortemDue = new Date(now.getTime() + policy.postmortem.due.ms);
+    const dueAt = postmortemDue(ctx, now);
     const how = merge.already ? "was already in" : merge.how === "fast-forward" ? "fast-forwarded into" : "merged into";
     const base = merge.base ?? "main";
     const { text, announcement } = completedMessages({
@@ -442,7 +443,7 @@ const complete = defineStep({
       deployments,
       legacy: legacyBranches,
       legacyAge: policy.github.legacyBranchAge.text,
-      postmortemDue,
+      postmortemDue: dueAt,
       archive: policy.warRoom.archiveOnComplete,
     });
     await ctx.prisma.$transaction(async (tx) => {
@@ -451,7 +452,7 @@ const complete = defineStep({
       const resolve = isOpen(current.phase);
       await tx.incident.update({
         where: { id: incident.id },
-        data: { completedAt: now, ...(resolve ? { phase: "resolved", resolvedAt: now, postmortemDueAt: postmortemDue } : {}) },
+        data: { completedAt: now, ...(resolve ? { phase: "resolved", resolvedAt: now, postmortemDueAt: dueAt } : {}) },
       });
       await recordOnce(tx, run.effect.key, {
         incidentId: incident.id,
@@ -462,6 +463,8 @@ const complete = defineStep({
         data: { merge, finalTag: finalTagName, legacy: legacyBranches },
       });
       if (resolve) {
+        // Resolved by completing: the post-mortem's deadline is a reminder, as with /hotfix resolve.
+        await schedulePostmortemReminder(ctx, tx, incident.id, dueAt);
         await recordEvent(tx, {
           incidentId: incident.id,
           kind: "phase_changed",

@@ -119,9 +119,16 @@ const reminder = defineStep({
   describe: () => "remind the war room that the post-mortem is due",
   dependsOn: () => ["channel"],
   async run(ctx, run) {
-    const text = postmortemReminder({ label: incidentLabel(run.incident.number), ...run.params });
-    const ts = await postOnce(ctx, run, text);
-    return { ts };
+    const label = incidentLabel(run.incident.number);
+    // Completing the release archives the war room (policy warRoom.archiveOnComplete): nobody reads it
+    // any more, and Slack refuses posts there. The reminder goes to the commander (else the declarer) by DM.
+    const archived = await ctx.prisma.timelineEvent.count({ where: { incidentId: run.incident.id, kind: "war_room_archived" } });
+    if (!archived) return { ts: await postOnce(ctx, run, postmortemReminder({ label, ...run.params })) };
+    const person = run.params.commander ?? run.incident.declaredBy;
+    const opened = await ctx.slack.conversations.open({ users: person });
+    const channel = opened.channel?.id;
+    if (!channel) throw new Error(`could not open a DM with ${person}`);
+    return { ts: await postOnce(ctx, run, postmortemReminder({ label, ...run.params, archivedWarRoom: true }), { channel }), dm: person };
   },
 });
 

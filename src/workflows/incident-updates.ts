@@ -9,12 +9,12 @@ import { canMove, isOpen, type PhaseName } from "../domain/phase.js";
 import type { SeverityName } from "../domain/policy.js";
 import { slaDeadline } from "../domain/severity.js";
 import { addEffects, queueSync, stamp } from "../effects/outbox.js";
+import { postmortemDue, schedulePostmortemReminder } from "../effects/postmortem-due.js";
 import { warRoom } from "../effects/war-room.js";
 import { findIncident, type IncidentWithRoles, lockIncident } from "../store/incidents.js";
 import { recordEvent, slackTsToDate } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { actorOf, mayStill, recordRefusal, requirePermission } from "./permissions.js";
-import { postmortemDue, schedulePostmortemReminder } from "./postmortem.js";
 import { RefusedError } from "./refused.js";
 import { scheduleSlaReminders } from "./sla.js";
 

@@ -5,14 +5,14 @@
 // `GET /incidents/<id>/postmortem.md|json` — plus the due-date reminder
 // (runbook 004: "post-mortem within 24 h"; the policy's `postmortem.due`)
 // that repeats in the war room until a post-mortem has been exported.
-import { z } from "zod";
 import { commanderOf } from "../domain/incident.js";
 import { addEffects, queueSync, stamp } from "../effects/outbox.js";
 import { postmortemSteps } from "../effects/postmortem.js";
+import { type DueJob, dueJob, POSTMORTEM_DUE_QUEUE, schedulePostmortemReminder } from "../effects/postmortem-due.js";
 import type { TimerDefinition } from "../jobs/index.js";
 import { findIncident, type IncidentWithRoles } from "../store/incidents.js";
 import { postmortemExported } from "../store/postmortem.js";
-import { recordEvent, type Tx } from "../store/timeline.js";
+import { recordEvent } from "../store/timeline.js";
 import type { WorkflowContext } from "./context.js";
 import { requirePermission } from "./permissions.js";
 
@@ -27,24 +27,6 @@ export async function requestPostmortem(ctx: WorkflowContext, incident: Incident
 }
 
 // ------------------------------------------------------------- due date
-
-/** The post-mortem's deadline for an incident resolved at `resolvedAt`: the policy's `postmortem.due` (runbook 004: 24 h). */
-export const postmortemDue = (ctx: Pick<WorkflowContext, "config">, resolvedAt: Date) =>
-  new Date(resolvedAt.getTime() + ctx.config.policy.postmortem.due.ms);
-
-export const POSTMORTEM_DUE_QUEUE = "postmortem.due";
-/** After the deadline, the reminder repeats this often until a post-mortem is exported. */
-export const POSTMORTEM_REPEAT_MS = 24 * 3_600_000;
-
-const dueJob = z.object({ incidentId: z.string(), due: z.string(), round: z.number().int().min(0) });
-type DueJob = z.output<typeof dueJob>;
-
-/** Called in the resolving transaction: the reminder fires at the due time, durably (pg-boss). */
-export async function schedulePostmortemReminder(ctx: WorkflowContext, tx: Tx, incidentId: string, due: Date, round = 0): Promise<void> {
-  const job: DueJob = { incidentId, due: due.toISOString(), round };
-  const at = new Date(due.getTime() + round * POSTMORTEM_REPEAT_MS);
-  await ctx.jobs.send(POSTMORTEM_DUE_QUEUE, job, { tx, startAfter: at, singletonKey: `${incidentId}:${job.due}:${round}` });
-}
 
 export async function firePostmortemReminder(ctx: WorkflowContext, job: DueJob): Promise<"sent" | "stale" | "exported"> {
   const incident = await findIncident(ctx.prisma, job.incidentId);

@@ -3,7 +3,8 @@
 // posts in the war room once (even fired twice), schedules the next day's, and
 // goes quiet once a post-mortem has been exported or the incident reopened.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { firePostmortemReminder, POSTMORTEM_DUE_QUEUE } from "../../src/workflows/postmortem.js";
+import { POSTMORTEM_DUE_QUEUE } from "../../src/effects/postmortem-due.js";
+import { firePostmortemReminder } from "../../src/workflows/postmortem.js";
 import { recordPostmortemExported } from "../../src/workflows/postmortem-render.js";
 import { settled } from "../support/declare.js";
 import { type Harness, startHarness } from "../support/harness.js";

@@ -7,7 +7,9 @@
 
 import { deploymentStatusEvent, type EmulatedRepo, pullRequestEvent } from "@hotfix/github-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POSTMORTEM_DUE_QUEUE } from "../../src/effects/postmortem-due.js";
 import { fireStabilityWindow } from "../../src/workflows/deploy.js";
+import { firePostmortemReminder } from "../../src/workflows/postmortem.js";
 import { requestRollback } from "../../src/workflows/rollback.js";
 import { settled } from "../support/declare.js";
 import { eventually, GITHUB_WEBHOOK_SECRET, type Harness } from "../support/harness.js";
@@ -590,5 +592,21 @@ describe("release again, deploy, and complete", () => {
     );
     const failed = await h.db.prisma.sideEffect.findMany({ where: { incidentId, status: "failed" } });
     expect(failed).toEqual([]);
+
+    // Completing resolved the incident: the post-mortem's deadline is a durable reminder, as with /hotfix resolve.
+    const [job] = await h.db.prisma.$queryRawUnsafe<Array<{ start_after: Date; data: { due: string; round: number } }>>(
+      `select start_after, data from pgboss.job where name = $1 and data->>'incidentId' = $2`,
+      POSTMORTEM_DUE_QUEUE,
+      incidentId,
+    );
+    expect(job?.start_after.getTime()).toBe(incident.postmortemDueAt?.getTime());
+    // The war room is archived, so the reminder reaches the commander by DM, with how to export from outside Slack.
+    expect(await firePostmortemReminder(h.app.ctx, { incidentId, due: job?.data.due ?? "", round: 0 })).toBe("sent");
+    await settled(h.db.prisma);
+    const dm = h.slack.messages(h.slack.state.openIm("U0BOB").id).filter((m) => m.text.includes("post-mortem of HF-"));
+    expect(dm).toHaveLength(1);
+    expect(dm[0]?.text).toMatch(/war room is archived: export it with `hotfix postmortem HF-\d+ --out hf-\d+-postmortem\.md`/);
+    expect(h.slack.messages(room).filter((m) => m.text.includes("post-mortem of HF-"))).toHaveLength(0);
+    expect(await h.db.prisma.sideEffect.count({ where: { incidentId, status: "failed" } })).toBe(0);
   });
 });

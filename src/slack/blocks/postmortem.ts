@@ -68,12 +68,18 @@ export interface PostmortemReminderFacts {
   overdueMs: number;
   policyDue: string;
   commander: string | null;
+  /** Sent by DM because the war room was archived (where `/hotfix postmortem` can no longer be typed). */
+  archivedWarRoom?: boolean;
 }
 
 export function postmortemReminder(f: PostmortemReminderFacts): string {
   const when = f.round === 0 ? "is due now" : `is overdue by ${formatDurationMs(Math.max(0, f.overdueMs))}`;
-  return (
-    `:memo: The post-mortem of ${escapeMrkdwn(f.label)} ${when} (policy: within ${escapeMrkdwn(f.policyDue)} of resolution).` +
-    `${f.commander ? ` <@${f.commander}>,` : ""} \`/hotfix postmortem\` exports it here; this reminder repeats daily until then.`
-  );
+  const label = escapeMrkdwn(f.label);
+  const head = `:memo: The post-mortem of ${label} ${when} (policy: within ${escapeMrkdwn(f.policyDue)} of resolution).`;
+  if (f.archivedWarRoom)
+    return (
+      `${head} Its war room is archived: export it with \`hotfix postmortem ${label} --out ${label.toLowerCase()}-postmortem.md\` ` +
+      `or from \`GET /incidents/${label}/postmortem.md\` (export token). This reminder repeats daily until then.`
+    );
+  return `${head}${f.commander ? ` <@${f.commander}>,` : ""} \`/hotfix postmortem\` exports it here; this reminder repeats daily until then.`;
 }
