@@ -130,6 +130,16 @@ function failpoint(stage: "recorded" | "unrecorded", key: string): void {
   if (process.env.HOTFIX_CRASH_AT === `${stage}:${key}`) process.kill(process.pid, "SIGKILL");
 }
 
+/** One read of the incident's steps and what this run did with them. */
+interface Pass {
+  status: Map<string, string>;
+  results: Map<string, Record<string, unknown>>;
+  /** Concurrent steps started in this pass. */
+  alongside: Array<Promise<boolean>>;
+  /** Something was done: the next pass may find steps that were waiting for it. */
+  progressed: boolean;
+}
+
 export async function runIncidentEffects(
   ctx: AppContext,
   incidentId: string,
@@ -145,84 +155,100 @@ export async function runIncidentEffects(
     if (!report.nextAt || at < report.nextAt) report.nextAt = at;
   };
   // Effects done in this run unlock their dependents, so loop until no progress.
-  for (let pass = 0; pass < 20; pass++) {
+  for (let round = 0; round < 20; round++) {
     const all = await ctx.prisma.sideEffect.findMany({ where: { incidentId }, orderBy: { seq: "asc" } });
-    const status = new Map(all.map((e) => [e.key, e.status]));
-    const results = new Map(all.filter((e) => e.status === "done").map((e) => [e.key, (e.result ?? {}) as Record<string, unknown>]));
-    // Steps that may run alongside the others are started first; the ordered ones then run in the order queued.
+    const pass: Pass = {
+      status: new Map(all.map((e) => [e.key, e.status])),
+      results: new Map(all.filter((e) => e.status === "done").map((e) => [e.key, (e.result ?? {}) as Record<string, unknown>])),
+      alongside: [],
+      progressed: false,
+    };
     const isConcurrent = (e: SideEffect) => definitionFor(definitions, e.key)?.concurrent?.(e.key, e.params ?? {}) === true;
-    const pending = all.filter((e) => e.status === "pending" || e.status === "running");
-    const open = [...pending.filter(isConcurrent), ...pending.filter((e) => !isConcurrent(e))];
+    const open = all.filter((e) => e.status === "pending" || e.status === "running");
     report.waiting = [];
     report.nextAt = undefined;
     if (open.length === 0) break;
-    let progressed = false;
-    // Concurrent steps start at once and run alongside the ordered ones; the pass ends when all have settled.
-    const alongside: Array<Promise<boolean>> = [];
+    // Concurrent steps start as soon as their dependencies are done — at the start of the pass, or the moment an
+    // ordered step they wait for is done — and run alongside the ordered ones, which run one at a time in the
+    // order queued. The pass ends when all have settled.
+    let unstarted = open.filter(isConcurrent);
+    const startReady = async (lastLook: boolean) => {
+      const blocked: SideEffect[] = [];
+      for (const effect of unstarted) if ((await consider(pass, effect, lastLook)) === "blocked") blocked.push(effect);
+      unstarted = blocked;
+    };
     let thrown: { error: unknown } | undefined;
-    for (const effect of open) {
-      const definition = definitionFor(definitions, effect.key);
-      if (!definition) {
-        report.waiting.push(effect.key);
-        continue;
+    try {
+      await startReady(false);
+      for (const effect of open.filter((e) => !isConcurrent(e))) {
+        await consider(pass, effect, true);
+        if (unstarted.length) await startReady(false);
       }
-      const deps = definition.dependsOn(effect.key);
-      const failedDep = deps.find((d) => status.get(d) === "failed");
-      if (failedDep) {
-        await ctx.prisma.sideEffect.updateMany({
-          where: { incidentId, key: effect.key, status: effect.status, attempts: effect.attempts },
-          data: { status: "failed", lastError: `skipped: ${failedDep} failed` },
-        });
-        status.set(effect.key, "failed");
-        report.failed.push(effect.key);
-        continue;
-      }
-      if (deps.some((d) => status.get(d) !== "done" && status.has(d))) {
-        report.waiting.push(effect.key);
-        continue;
-      }
-      const now = ctx.now();
-      if (effect.status === "pending" && effect.notBefore && effect.notBefore > now) {
-        later(effect.notBefore);
-        continue;
-      }
-      if (effect.status === "running" && (!effect.leaseUntil || effect.leaseUntil >= now)) {
-        report.waiting.push(effect.key);
-        continue;
-      }
-      if (options.canClaim && !options.canClaim()) {
-        report.waiting.push(effect.key);
-        continue;
-      }
-      const here = `${incidentId}|${effect.key}`;
-      // Marked before the claim, so the orphan check never mistakes a step being claimed for one left behind.
-      const running = options.runningHere;
-      running?.set(here, (running.get(here) ?? 0) + 1);
-      const step = runClaimed(effect, definition, status, results).finally(() => {
-        const left = (running?.get(here) ?? 1) - 1;
-        if (left > 0) running?.set(here, left);
-        else running?.delete(here);
-      });
-      if (isConcurrent(effect)) {
-        alongside.push(step);
-        continue;
-      }
-      try {
-        if (await step) progressed = true;
-      } catch (error) {
-        thrown = { error };
-        break;
-      }
+      await startReady(true);
+    } catch (error) {
+      thrown = { error };
     }
     // Nothing is left running when this returns or throws: the steps alongside are awaited either way.
-    for (const settled of await Promise.allSettled(alongside)) {
-      if (settled.status === "fulfilled") progressed ||= settled.value;
+    for (const settled of await Promise.allSettled(pass.alongside)) {
+      if (settled.status === "fulfilled") pass.progressed ||= settled.value;
       else thrown ??= { error: settled.reason };
     }
     if (thrown) throw thrown.error;
-    if (!progressed) break;
+    if (!pass.progressed) break;
   }
   return report;
+
+  /**
+   * Runs one step if it can run now: an ordered step to its end, a concurrent
+   * one started and left in `alongside`. "blocked": a dependency is not done
+   * yet (recorded as waiting only on the last look).
+   */
+  async function consider(pass: Pass, effect: SideEffect, lastLook: boolean): Promise<"blocked" | "seen"> {
+    const definition = definitionFor(definitions, effect.key);
+    if (!definition) {
+      report.waiting.push(effect.key);
+      return "seen";
+    }
+    const deps = definition.dependsOn(effect.key);
+    const failedDep = deps.find((d) => pass.status.get(d) === "failed");
+    if (failedDep) {
+      await ctx.prisma.sideEffect.updateMany({
+        where: { incidentId, key: effect.key, status: effect.status, attempts: effect.attempts },
+        data: { status: "failed", lastError: `skipped: ${failedDep} failed` },
+      });
+      pass.status.set(effect.key, "failed");
+      report.failed.push(effect.key);
+      return "seen";
+    }
+    if (deps.some((d) => pass.status.get(d) !== "done" && pass.status.has(d))) {
+      if (lastLook) report.waiting.push(effect.key);
+      return "blocked";
+    }
+    const now = ctx.now();
+    if (effect.status === "pending" && effect.notBefore && effect.notBefore > now) {
+      later(effect.notBefore);
+      return "seen";
+    }
+    if ((effect.status === "running" && (!effect.leaseUntil || effect.leaseUntil >= now)) || (options.canClaim && !options.canClaim())) {
+      report.waiting.push(effect.key);
+      return "seen";
+    }
+    const here = `${incidentId}|${effect.key}`;
+    // Marked before the claim, so the orphan check never mistakes a step being claimed for one left behind.
+    const running = options.runningHere;
+    running?.set(here, (running.get(here) ?? 0) + 1);
+    const step = runClaimed(effect, definition, pass.status, pass.results).finally(() => {
+      const left = (running?.get(here) ?? 1) - 1;
+      if (left > 0) running?.set(here, left);
+      else running?.delete(here);
+    });
+    if (definition.concurrent?.(effect.key, effect.params ?? {})) {
+      // Awaited at the end of the pass; until then a failure (the database gone, say) must not count as unhandled.
+      step.catch(() => undefined);
+      pass.alongside.push(step);
+    } else if (await step) pass.progressed = true;
+    return "seen";
+  }
 
   async function runClaimed(
     effect: SideEffect,

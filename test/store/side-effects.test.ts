@@ -90,10 +90,10 @@ describe("steps that may run alongside the others", () => {
     let active = 0;
     let activeOrdered = 0;
     const peak = { all: 0, ordered: 0 };
-    const step = (prefix: string, concurrent: boolean, fail = false): EffectDefinition => ({
+    const step = (prefix: string, concurrent: boolean, fail = false, deps: string[] = []): EffectDefinition => ({
       prefix,
       describe: () => prefix,
-      dependsOn: () => [],
+      dependsOn: () => deps,
       concurrent: () => concurrent,
       async run(_ctx, run) {
         started.push(run.effect.key);
@@ -126,6 +126,17 @@ describe("steps that may run alongside the others", () => {
     expect(t.started.filter((k) => !k.startsWith("side"))).toEqual(["first", "second", "third"]);
     expect(t.peak.ordered).toBe(1);
     expect(t.peak.all).toBe(3);
+  });
+
+  it("one waiting for an ordered step starts the moment that step is done, alongside the next ordered one", async () => {
+    const id = await incidentWithSteps(["channel", "side", "card"]);
+    const t = tracker();
+    const definitions = [t.step("channel", false), t.step("side", true, false, ["channel"]), t.step("card", false, false, ["channel"])];
+    const report = await runIncidentEffects(ctx, id, definitions);
+    expect(report.done.sort()).toEqual(["card", "channel", "side"]);
+    expect(t.started[0]).toBe("channel");
+    // Started before card finished, not in a later pass.
+    expect(t.peak.all).toBe(2);
   });
 
   it("ordered steps queued in one transaction run in the order they were queued, wherever their rows are stored", async () => {
