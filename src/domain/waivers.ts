@@ -308,7 +308,11 @@ export function decideWaiver(
 }
 
 /** The approvals that count: in the approvers set, not the requester, one per approver. */
-export function validApprovals(approvals: readonly WaiverApproval[], requestedBy: string | null, approvers: ReadonlySet<string>): string[] {
+export function validApprovals(
+  approvals: readonly Pick<WaiverApproval, "approver">[],
+  requestedBy: string | null,
+  approvers: ReadonlySet<string>,
+): string[] {
   const seen = new Set<string>();
   for (const { approver } of approvals) if (approvers.has(approver) && approver !== requestedBy) seen.add(approver);
   return [...seen];

@@ -35,6 +35,7 @@ import type { IncidentWithRoles } from "../store/incidents.js";
 import type { Prisma } from "../store/prisma.js";
 import { recordOnce, type Tx } from "../store/timeline.js";
 import { waiversForRelease } from "../store/waivers.js";
+import { approverIds } from "../workflows/approvers.js";
 import { defineStep, idOf, type OutboxRow, resultOf, type StepRun } from "./define.js";
 import { watchRun } from "./github-runs.js";
 import { recordReleased } from "./release-record.js";
@@ -142,7 +143,7 @@ const releaseCheck = defineStep({
     }
     const checks = await onGitHub("read the commit's checks", () => commitChecks(gh, commit));
     const required = await onGitHub("read the required checks", () => requiredChecksFor(ctx, gh));
-    const waivers = await waiversForRelease(ctx.prisma, p.waiverIds);
+    const waivers = await waiversForRelease(ctx.prisma, p.waiverIds, new Set(await approverIds(ctx)));
     // Fail closed: a required check that has not reported (or is still running) blocks unless a waiver covers it.
     const verdict = evaluateGates(
       withRequired(gatesFrom(checks.checkRuns, checks.statuses), required),

@@ -1,11 +1,24 @@
 // The waivers repository: waivers as the gate rules read them (domain/gates.ts).
 import type { WaiverFacts } from "../domain/gates.js";
-import { type Waiver as DomainWaiver, WAIVER_RISKS, WAIVER_TYPES, type WaiverRisk, type WaiverType } from "../domain/waivers.js";
+import {
+  type Waiver as DomainWaiver,
+  validApprovals,
+  WAIVER_RISKS,
+  WAIVER_TYPES,
+  type WaiverRisk,
+  type WaiverType,
+} from "../domain/waivers.js";
 import type { Db, Prisma, Waiver, WaiverApproval } from "./prisma.js";
 import type { Tx } from "./timeline.js";
 
-/** Active waivers, or the ones with these codes (whatever their status, so a refusal can say why). */
-export async function waiverFacts(db: Db | Tx, where: { codes?: string[] } = {}): Promise<WaiverFacts[]> {
+/**
+ * Active waivers, or the ones with these codes (whatever their status, so a
+ * refusal can say why). Approvals are counted again against the approvers as
+ * they are now, as the stability gate and `waivers verify` count them: one
+ * per approver, never the requester's, and not someone who has since left
+ * the approvers.
+ */
+export async function waiverFacts(db: Db | Tx, where: { codes?: string[]; approvers: ReadonlySet<string> }): Promise<WaiverFacts[]> {
   const waivers = await db.waiver.findMany({
     where: where.codes ? { code: { in: where.codes } } : { status: "active" },
     include: { approvals: { select: { approver: true } } },
@@ -18,14 +31,14 @@ export async function waiverFacts(db: Db | Tx, where: { codes?: string[] } = {})
     gatesWaived: w.gatesWaived,
     expiresAt: w.expiresAt,
     createdAt: w.createdAt,
-    approvals: new Set(w.approvals.map((a) => a.approver)).size,
+    approvals: validApprovals(w.approvals, w.requestedBy, where.approvers).length,
   }));
 }
 
 /** Active waivers plus the ones named, each once. */
-export async function waiversForRelease(db: Db | Tx, named: string[]): Promise<WaiverFacts[]> {
-  const active = await waiverFacts(db);
-  const extra = named.length ? await waiverFacts(db, { codes: named }) : [];
+export async function waiversForRelease(db: Db | Tx, named: string[], approvers: ReadonlySet<string>): Promise<WaiverFacts[]> {
+  const active = await waiverFacts(db, { approvers });
+  const extra = named.length ? await waiverFacts(db, { codes: named, approvers }) : [];
   return [...active, ...extra.filter((n) => !active.some((w) => w.code === n.code))];
 }
 

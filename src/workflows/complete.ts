@@ -11,6 +11,7 @@ import { addEffects, queueSync, stamp } from "../effects/outbox.js";
 import { type IncidentWithRoles, lockIncident, stepsUnderWay } from "../store/incidents.js";
 import type { Db } from "../store/prisma.js";
 import { recordEvent, type Tx } from "../store/timeline.js";
+import { approverIds } from "./approvers.js";
 import type { WorkflowContext } from "./context.js";
 import { githubOrRefuse } from "./lane-support.js";
 import { requirePermission } from "./permissions.js";
@@ -41,11 +42,11 @@ async function completionFacts(ctx: WorkflowContext, db: Db | Tx, incident: Inci
   };
 }
 
-async function guardCompletion(ctx: WorkflowContext, db: Db | Tx, incident: IncidentWithRoles) {
+async function guardCompletion(ctx: WorkflowContext, db: Db | Tx, incident: IncidentWithRoles, approvers: ReadonlySet<string>) {
   const facts = await completionFacts(ctx, db, incident);
   const refusal =
-    completionRefusal(incident, withStabilityWaiver(facts, await stabilityWaiverFor(ctx, db, incident)), ctx.now()) ??
-    (await stagingRefusal(ctx, db, incident));
+    completionRefusal(incident, withStabilityWaiver(facts, await stabilityWaiverFor(ctx, db, incident, approvers)), ctx.now()) ??
+    (await stagingRefusal(ctx, db, incident, approvers));
   if (refusal) throw new RefusedError(refusal);
   return facts;
 }
@@ -54,7 +55,9 @@ export async function requestCompletion(ctx: WorkflowContext, incident: Incident
   githubOrRefuse(ctx);
   if (incident.phase === "closed") throw new RefusedError("The incident is closed.");
   await requirePermission(ctx, actor, "complete", incident);
-  await guardCompletion(ctx, ctx.prisma, incident);
+  // Read from Slack once, before the transaction: waivers count only approvals by today's approvers.
+  const approvers = new Set(await approverIds(ctx));
+  await guardCompletion(ctx, ctx.prisma, incident, approvers);
   const { policy } = ctx.config;
   const now = ctx.now();
   await ctx.prisma.$transaction(async (tx) => {
@@ -62,7 +65,7 @@ export async function requestCompletion(ctx: WorkflowContext, incident: Incident
     const current = await lockIncident(tx, incident.id);
     if (current.rolledBackAt || current.hotfixBranch !== incident.hotfixBranch || current.fixSha !== incident.fixSha)
       throw new RefusedError("The incident changed while completing (a rollback, a new release); run `/hotfix complete` again.");
-    const facts = await guardCompletion(ctx, tx, current);
+    const facts = await guardCompletion(ctx, tx, current, approvers);
     const branch = current.hotfixBranch;
     if (!branch) throw new RefusedError("There is no hotfix branch to merge back (`/hotfix branch`).");
     // A deploy of the parent release is a rollback, never the commit to tag as final.

@@ -15,7 +15,12 @@ export const STAGING_GATE = "staging";
 const sameCommit = (a: string, b: string) => a.startsWith(b) || b.startsWith(a);
 
 /** Why completion waits for staging; undefined when it need not. */
-export async function stagingRefusal(ctx: WorkflowContext, db: Db | Tx, incident: IncidentWithRoles): Promise<string | undefined> {
+export async function stagingRefusal(
+  ctx: WorkflowContext,
+  db: Db | Tx,
+  incident: IncidentWithRoles,
+  approvers: ReadonlySet<string>,
+): Promise<string | undefined> {
   if (!ctx.config.policy.stability.requireStaging) return undefined;
   const deploys = await db.deployment.findMany({
     where: { incidentId: incident.id, status: "success" },
@@ -30,7 +35,7 @@ export async function stagingRefusal(ctx: WorkflowContext, db: Db | Tx, incident
   if (staged) return undefined;
   const tag = incident.releaseTag ?? "";
   const rules = waiverRulesFor(ctx.config.policy, tag, ctx.now());
-  const waivers = await waiverFacts(db);
+  const waivers = await waiverFacts(db, { approvers });
   if (tag && waivers.some((w) => waiverProblems(w, rules, STAGING_GATE).length === 0)) return undefined;
   return `Not yet: production runs \`${production.sha.slice(0, 7)}\`, which was never deployed to staging (runbook 002: "DON'T deploy without staging test"; policy stability.requireStaging). Deploy it to staging, or get a waiver for the \`${STAGING_GATE}\` gate of ${tag || "the release"}.`;
 }

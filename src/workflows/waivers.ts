@@ -380,6 +380,7 @@ export async function stabilityWaiverFor(
   ctx: WorkflowContext,
   db: Db | Tx,
   incident: { releaseTag: string | null },
+  approvers: ReadonlySet<string>,
 ): Promise<string | null> {
   const tag = incident.releaseTag;
   if (!tag) return null;
@@ -388,7 +389,7 @@ export async function stabilityWaiverFor(
     include: { approvals: true },
   });
   if (rows.length === 0) return null;
-  const check = { rules: ctx.config.policy.waivers, approvers: await approverIds(ctx) };
+  const check = { rules: ctx.config.policy.waivers, approvers };
   const now = ctx.now();
   return rows.map(toDomainWaiver).find((w) => covers(w, STABILITY_GATE, tag, now, check))?.id ?? null;
 }

@@ -16,21 +16,28 @@ import { eventually, type Harness, type HarnessOptions, startHarness } from "./h
  * `stopReleaseLane` checks that nothing the app sent broke GitHub's spec.
  */
 export async function startReleaseLane(options: Omit<HarnessOptions, "github"> = {}): Promise<{ h: Harness; repo: EmulatedRepo }> {
-  const h = await startHarness({ ...options, policy: uatNotRequiredUnlessSaid(options.policy), github: true });
+  const h = await startHarness({ ...options, policy: laneDefaults(options.policy), github: true });
   if (!h.github) throw new Error("no GitHub emulator");
   return { h, repo: h.github.repo("acme/payments") };
 }
 
 /**
- * Completion waits for UAT (runbooks 000 and 001). The GitHub lane's tests are
- * not about UAT, so their policy says `uat.required: false` unless a test sets
- * it (release-lane.test.ts requires it and skips UAT with a reason, as a
- * commander would; test/e2e/uat*.test.ts test the gate itself).
+ * The lane's tests' policy, unless a test says otherwise. Completion waits
+ * for UAT (runbooks 000 and 001); the GitHub lane's tests are not about UAT,
+ * so `uat.required: false` (release-lane.test.ts requires it and skips UAT
+ * with a reason, as a commander would; test/e2e/uat*.test.ts test the gate
+ * itself). Waivers count only approvals by approvers: Bob and Carol approve
+ * (steps.waiver() is approved by them).
  */
-function uatNotRequiredUnlessSaid(policy: unknown): Record<string, unknown> {
+function laneDefaults(policy: unknown): Record<string, unknown> {
   const given = typeof policy === "object" && policy !== null ? (policy as Record<string, unknown>) : {};
-  const uat = typeof given.uat === "object" && given.uat !== null ? (given.uat as Record<string, unknown>) : {};
-  return { ...given, uat: { required: false, ...uat } };
+  const section = (name: string) =>
+    typeof given[name] === "object" && given[name] !== null ? (given[name] as Record<string, unknown>) : {};
+  return {
+    ...given,
+    uat: { required: false, ...section("uat") },
+    people: { approvers: { users: ["U0BOB", "U0CAROL"] }, ...section("people") },
+  };
 }
 
 export async function stopReleaseLane(h: Harness | undefined): Promise<void> {
