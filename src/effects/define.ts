@@ -23,7 +23,8 @@ export interface StepSpec<S extends z.ZodType> {
   prefix: string;
   params: S;
   describe(params: z.output<S>, key: string): string;
-  dependsOn(key: string): string[];
+  /** `params` is null when the row's params do not parse (the step then fails when it runs). */
+  dependsOn(key: string, params: z.output<S> | null): string[];
   /** May run alongside the incident's other steps (see EffectDefinition.concurrent); default: in order. */
   concurrent?: (params: z.output<S>) => boolean;
   run(ctx: AppContext, run: StepRun<z.output<S>>): Promise<Record<string, unknown>>;
@@ -56,7 +57,10 @@ export function defineStep<S extends z.ZodType>(spec: StepSpec<S>): Step<S> {
       const parsed = spec.params.safeParse(raw);
       return parsed.success ? spec.describe(parsed.data, key) : `run the step ${key}`;
     },
-    dependsOn: spec.dependsOn,
+    dependsOn(key, raw) {
+      const parsed = spec.params.safeParse(raw);
+      return spec.dependsOn(key, parsed.success ? parsed.data : null);
+    },
     concurrent(_key, raw) {
       if (!spec.concurrent) return false;
       const parsed = spec.params.safeParse(raw);

@@ -16,7 +16,7 @@ import { recordEvent } from "../store/timeline.js";
 import { markersOf } from "../store/timeline-edits.js";
 import { uatFacts } from "../store/uat.js";
 import { appHomeSteps } from "./app-home.js";
-import { defineStep, idOf, type OutboxRow } from "./define.js";
+import { defineStep, idOf, type OutboxRow, type Step } from "./define.js";
 import { type MessageInput, messageSchema } from "./messages.js";
 import { addEffects } from "./outbox.js";
 import { postOnce, warRoomOf } from "./support.js";
@@ -24,6 +24,12 @@ import { postOnce, warRoomOf } from "./support.js";
 const MAX_NAME_ATTEMPTS = 20;
 const NONE = z.object({});
 const afterChannel = () => ["channel"];
+/**
+ * After the declaration's announcement in `channel`, if it had one: that one
+ * runs alongside the ordered steps, so a later message there (a severity
+ * change, an update, the completion) would otherwise overtake it.
+ */
+const afterAnnounced = (channel: string): string[] => ["channel", announce.keyFor(channel)];
 
 const createChannel = defineStep({
   prefix: "channel",
@@ -246,12 +252,16 @@ export async function openChannel(ctx: AppContext, target: string): Promise<stri
   return channel.id;
 }
 
-const announce = defineStep({
+const announceParams = z.object({ channel: z.string().min(1), reason: z.enum(["declared", "severity"]) });
+
+// Typed by hand: its dependencies name its own keys (afterAnnounced), which TypeScript cannot infer around.
+const announce: Step<typeof announceParams> = defineStep({
   prefix: "announce",
-  params: z.object({ channel: z.string().min(1), reason: z.enum(["declared", "severity"]) }),
+  params: announceParams,
   describe: (p) => `announce in ${p.channel}`,
-  dependsOn: afterChannel,
-  // The first announcements go to other channels, one step each; a severity change is announced in order after them.
+  // A severity change waits for the declaration's announcement in that channel (which runs alongside the ordered steps).
+  dependsOn: (_key, p) => (p?.reason === "severity" ? afterAnnounced(p.channel) : afterChannel()),
+  // The first announcements go to other channels, one step each: nothing to keep in order between them.
   concurrent: (p) => p.reason === "declared",
   async run(ctx, run) {
     const channel = await openChannel(ctx, run.params.channel);
@@ -288,7 +298,7 @@ const post = defineStep({
   prefix: "post",
   params: z.object({ message: messageSchema, channel: z.string().optional() }),
   describe: (p) => `post in ${p.channel ?? "the war room"}`,
-  dependsOn: afterChannel,
+  dependsOn: (_key, p) => (p?.channel ? afterAnnounced(p.channel) : afterChannel()),
   async run(ctx, run) {
     const channel = run.params.channel ? await openChannel(ctx, run.params.channel) : warRoomOf(run);
     const ts = await postOnce(ctx, run, renderMessage(run.params.message), { channel });

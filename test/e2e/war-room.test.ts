@@ -212,3 +212,28 @@ describe("the card's buttons", () => {
     expect(h.slack.messages("C0INCIDENTS").filter((m) => m.text.includes("backlog draining"))).toHaveLength(1);
   });
 });
+
+describe("announcements keep their order", () => {
+  it("a severity change and an update while the declaration is still being announced come after it, in order", async () => {
+    // The declaration's announcement in #incidents is slow to answer (it runs alongside the war room's other steps).
+    const slow = h.slack.faults.add({ method: "chat.postMessage", delayMs: 1_500, match: (p) => p.channel === "C0INCIDENTS" });
+    await declareViaSlack(h.slack, { title: "Refund queue stuck", values: { severity: "P1", commander: "U0BOB" } });
+    const inc = await eventually(async () => {
+      const found = await h.db.prisma.incident.findFirstOrThrow({ where: { title: "Refund queue stuck" } });
+      if (!found.warRoomChannelId) throw new Error("no war room yet");
+      return found;
+    });
+    await eventually(() => expect(slow.hits).toBe(1));
+    const res = await h.slack.slashCommand({ userId: "U0BOB", channelId: inc.warRoomChannelId ?? "", text: "severity P0" });
+    expect(JSON.stringify(res.body)).toContain("Severity is now P0");
+    await h.slack.slashCommand({ userId: "U0BOB", channelId: inc.warRoomChannelId ?? "", text: "update Refunds replayed from the queue." });
+    await settled(h.db.prisma);
+    const texts = h.slack.messages("C0INCIDENTS").map((m) => m.text);
+    const declared = texts.findIndex((t) => t.includes(`HF-${inc.number}`) && !t.includes("Severity changed"));
+    const changed = texts.findIndex((t) => t.includes(`HF-${inc.number}`) && t.includes("Severity changed"));
+    const update = texts.findIndex((t) => t.includes("Refunds replayed from the queue"));
+    expect(declared).toBeGreaterThanOrEqual(0);
+    expect(changed).toBeGreaterThan(declared);
+    expect(update).toBeGreaterThan(changed);
+  });
+});
