@@ -55,7 +55,8 @@ export function defineJobs(
         ...(instance ? { ownerId: instance.id, canClaim: instance.healthy, runningHere: instance.runningHere } : {}),
       });
       // Steps backing off (or told to wait by a rate limit) run again when their time comes, from a durable delayed job.
-      if (report.nextAt) await ctx.jobs.send(SYNC_QUEUE, { incidentId }, { startAfter: report.nextAt });
+      // As a delay, not a time: pg-boss starts it by the database's clock, which need not agree with ours.
+      if (report.nextAt) await ctx.jobs.send(SYNC_QUEUE, { incidentId }, { delayMs: report.nextAt.getTime() - ctx.now().getTime() });
       const pending = pendingError(report);
       ctx.metrics.jobRuns.inc({ queue: SYNC_QUEUE, outcome: pending ? "retry" : "done" });
       if (pending) throw pending;

@@ -21,6 +21,12 @@ export interface QueueDefinition<T> {
 export interface SendOptions {
   singletonKey?: string;
   startAfter?: Date;
+  /**
+   * Or this long from now by the database's clock (whole seconds, at least
+   * one): a short delay computed on this host stays right whatever the skew
+   * between this host's clock and the database's.
+   */
+  delayMs?: number;
   /** Send inside this Prisma transaction: the job exists if and only if it commits. */
   tx?: PrismaTransactionLike;
 }
@@ -93,6 +99,9 @@ export function createJobQueue(options: { connectionString: string; logger: Logg
       return boss.send(name, data, {
         ...(sendOptions.singletonKey ? { singletonKey: sendOptions.singletonKey } : {}),
         ...(sendOptions.startAfter ? { startAfter: sendOptions.startAfter } : {}),
+        ...(sendOptions.delayMs !== undefined && sendOptions.delayMs > 0
+          ? { startAfter: Math.max(1, Math.ceil(sendOptions.delayMs / 1000)) }
+          : {}),
         ...(sendOptions.tx ? { db: fromPrisma(sendOptions.tx) } : {}),
       });
     },

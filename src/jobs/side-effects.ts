@@ -41,7 +41,8 @@ export interface EffectDefinition {
   /** Key prefix this definition handles: "channel", "announce:" ... */
   prefix: string;
   describe(key: string, params: unknown): string;
-  dependsOn(key: string): string[];
+  /** Keys of steps that must be done first (a key the incident has no step for is not waited for). */
+  dependsOn(key: string, params: unknown): string[];
   /**
    * True when the step may run alongside the incident's other steps: nothing
    * it does has an order people see against theirs (a topic, invitations,
@@ -209,7 +210,7 @@ export async function runIncidentEffects(
       report.waiting.push(effect.key);
       return "seen";
     }
-    const deps = definition.dependsOn(effect.key);
+    const deps = definition.dependsOn(effect.key, effect.params ?? {});
     const failedDep = deps.find((d) => pass.status.get(d) === "failed");
     if (failedDep) {
       await ctx.prisma.sideEffect.updateMany({
