@@ -135,7 +135,7 @@ export async function* curatedPages(
   const curate = (page: Iterable<PostmortemEvent>) => {
     const out: CuratedEvent[] = [];
     for (const event of page) {
-      const curated = curations.size ? curateEvent(event, curations.get(event.id)) : uncurated(event);
+      const curated = curateEvent(event, curations.get(event.id));
       if (curated) out.push(curated);
     }
     return out;
@@ -383,17 +383,15 @@ export class FactCollector {
     this.events++;
     if (event.edited) this.edited++;
     const section = sectionOf(event.kind);
-    // Past the section's limit only the count is kept: no need to check the link (URL.canParse is most of this method).
-    if (section && this.sections[section].length >= MAX_FACTS_PER_SECTION) this.leftOut[section]++;
-    else if (section)
-      this.push(section, {
+    if (section)
+      this.push(section, () => ({
         at: event.occurredAt,
         kind: event.kind,
         summary: event.summary,
         actor: event.actor,
         url: safeUrl(event.data?.url),
         label: null,
-      });
+      }));
     const linear = event.data?.linear;
     if (linear && typeof linear === "object") {
       const { identifier, url: linearUrl } = linear as { identifier?: unknown; url?: unknown };
@@ -402,13 +400,21 @@ export class FactCollector {
       const key = id ?? link;
       if (key && !this.seenLinear.has(key)) {
         this.seenLinear.add(key);
-        this.push("linear", { at: event.occurredAt, kind: event.kind, summary: event.summary, actor: event.actor, url: link, label: id });
+        this.push("linear", () => ({
+          at: event.occurredAt,
+          kind: event.kind,
+          summary: event.summary,
+          actor: event.actor,
+          url: link,
+          label: id,
+        }));
       }
     }
   }
 
-  private push(section: FactSection, fact: Fact): void {
-    if (this.sections[section].length < MAX_FACTS_PER_SECTION) this.sections[section].push(fact);
+  /** The fact is made only when the section keeps it: past its limit only the count is kept (and no link is checked). */
+  private push(section: FactSection, fact: () => Fact): void {
+    if (this.sections[section].length < MAX_FACTS_PER_SECTION) this.sections[section].push(fact());
     else this.leftOut[section]++;
   }
 

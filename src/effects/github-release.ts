@@ -143,7 +143,7 @@ const releaseCheck = defineStep({
     }
     const checks = await onGitHub("read the commit's checks", () => commitChecks(gh, commit));
     const required = await onGitHub("read the required checks", () => requiredChecksFor(ctx, gh));
-    const waivers = await waiversForRelease(ctx.prisma, p.waiverIds, new Set(await approverIds(ctx)));
+    const waivers = await waiversForRelease(ctx.prisma, p.waiverIds, await approverIds(ctx));
     // Fail closed: a required check that has not reported (or is still running) blocks unless a waiver covers it.
     const verdict = evaluateGates(
       withRequired(gatesFrom(checks.checkRuns, checks.statuses), required),

@@ -16,7 +16,7 @@ import { postmortemComment, postmortemMessage, postmortemReminder } from "../sla
 import { followUpsOf } from "../store/postmortem.js";
 import { recordOnce } from "../store/timeline.js";
 import { markersOf } from "../store/timeline-edits.js";
-import { renderPostmortem } from "../workflows/postmortem-render.js";
+import { postmortemFilename, renderPostmortem } from "../workflows/postmortem-render.js";
 import { defineStep, idOf, type OutboxRow } from "./define.js";
 import { postOnce, warRoomOf } from "./support.js";
 
@@ -128,7 +128,15 @@ const reminder = defineStep({
     const opened = await ctx.slack.conversations.open({ users: person });
     const channel = opened.channel?.id;
     if (!channel) throw new Error(`could not open a DM with ${person}`);
-    return { ts: await postOnce(ctx, run, postmortemReminder({ label, ...run.params, archivedWarRoom: true }), { channel }), dm: person };
+    return {
+      ts: await postOnce(
+        ctx,
+        run,
+        postmortemReminder({ label, ...run.params, archivedWarRoom: { file: postmortemFilename(run.incident, "md") } }),
+        { channel },
+      ),
+      dm: person,
+    };
   },
 });
 

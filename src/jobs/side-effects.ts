@@ -131,6 +131,13 @@ function failpoint(stage: "recorded" | "unrecorded", key: string): void {
   if (process.env.HOTFIX_CRASH_AT === `${stage}:${key}`) process.kill(process.pid, "SIGKILL");
 }
 
+/** A step still to do, as a pass sees it. */
+interface Open {
+  effect: SideEffect;
+  definition: EffectDefinition | undefined;
+  concurrent: boolean;
+}
+
 /** One read of the incident's steps and what this run did with them. */
 interface Pass {
   status: Map<string, string>;
@@ -164,25 +171,30 @@ export async function runIncidentEffects(
       alongside: [],
       progressed: false,
     };
-    const isConcurrent = (e: SideEffect) => definitionFor(definitions, e.key)?.concurrent?.(e.key, e.params ?? {}) === true;
-    const open = all.filter((e) => e.status === "pending" || e.status === "running");
+    // Each open step's definition and whether it runs alongside, looked up (and its params parsed) once per pass.
+    const open: Open[] = all
+      .filter((e) => e.status === "pending" || e.status === "running")
+      .map((effect) => {
+        const definition = definitionFor(definitions, effect.key);
+        return { effect, definition, concurrent: definition?.concurrent?.(effect.key, effect.params ?? {}) === true };
+      });
     report.waiting = [];
     report.nextAt = undefined;
     if (open.length === 0) break;
     // Concurrent steps start as soon as their dependencies are done — at the start of the pass, or the moment an
     // ordered step they wait for is done — and run alongside the ordered ones, which run one at a time in the
     // order queued. The pass ends when all have settled.
-    let unstarted = open.filter(isConcurrent);
+    let unstarted = open.filter((o) => o.concurrent);
     const startReady = async (lastLook: boolean) => {
-      const blocked: SideEffect[] = [];
-      for (const effect of unstarted) if ((await consider(pass, effect, lastLook)) === "blocked") blocked.push(effect);
+      const blocked: Open[] = [];
+      for (const step of unstarted) if ((await consider(pass, step, lastLook)) === "blocked") blocked.push(step);
       unstarted = blocked;
     };
     let thrown: { error: unknown } | undefined;
     try {
       await startReady(false);
-      for (const effect of open.filter((e) => !isConcurrent(e))) {
-        await consider(pass, effect, true);
+      for (const step of open.filter((o) => !o.concurrent)) {
+        await consider(pass, step, true);
         if (unstarted.length) await startReady(false);
       }
       await startReady(true);
@@ -204,8 +216,7 @@ export async function runIncidentEffects(
    * one started and left in `alongside`. "blocked": a dependency is not done
    * yet (recorded as waiting only on the last look).
    */
-  async function consider(pass: Pass, effect: SideEffect, lastLook: boolean): Promise<"blocked" | "seen"> {
-    const definition = definitionFor(definitions, effect.key);
+  async function consider(pass: Pass, { effect, definition, concurrent }: Open, lastLook: boolean): Promise<"blocked" | "seen"> {
     if (!definition) {
       report.waiting.push(effect.key);
       return "seen";
@@ -243,7 +254,7 @@ export async function runIncidentEffects(
       if (left > 0) running?.set(here, left);
       else running?.delete(here);
     });
-    if (definition.concurrent?.(effect.key, effect.params ?? {})) {
+    if (concurrent) {
       // Awaited at the end of the pass; until then a failure (the database gone, say) must not count as unhandled.
       step.catch(() => undefined);
       pass.alongside.push(step);

@@ -3,7 +3,7 @@
 import type { AppContext } from "../context.js";
 
 /** The approvers now; a user group that cannot be read counts as empty (nobody is let in by an error). */
-export async function approverIds(ctx: AppContext): Promise<string[]> {
+export async function approverIds(ctx: AppContext): Promise<ReadonlySet<string>> {
   const { approvers } = ctx.config.policy.people;
   const ids = new Set(approvers.users);
   if (approvers.usergroup && ctx.usergroupMembers) {
@@ -13,5 +13,5 @@ export async function approverIds(ctx: AppContext): Promise<string[]> {
       ctx.logger.warn({ err: error, usergroup: approvers.usergroup }, "could not read the approvers user group");
     }
   }
-  return [...ids];
+  return ids;
 }

@@ -56,7 +56,7 @@ export async function requestCompletion(ctx: WorkflowContext, incident: Incident
   if (incident.phase === "closed") throw new RefusedError("The incident is closed.");
   await requirePermission(ctx, actor, "complete", incident);
   // Read from Slack once, before the transaction: waivers count only approvals by today's approvers.
-  const approvers = new Set(await approverIds(ctx));
+  const approvers = await approverIds(ctx);
   await guardCompletion(ctx, ctx.prisma, incident, approvers);
   const { policy } = ctx.config;
   const now = ctx.now();

@@ -26,7 +26,7 @@ import { RefusedError } from "./refused.js";
 /** Inline errors for the waiver ids typed in the release form (runbook 004's waiver troubleshooting). */
 export async function checkNamedWaivers(ctx: WorkflowContext, codes: string[], hotfixTag: string): Promise<string | undefined> {
   if (codes.length === 0) return undefined;
-  const found = await waiverFacts(ctx.prisma, { codes, approvers: new Set(await approverIds(ctx)) });
+  const found = await waiverFacts(ctx.prisma, { codes, approvers: await approverIds(ctx) });
   const missing = codes.filter((code) => !found.some((w) => w.code === code));
   if (missing.length) return `No waiver ${missing.join(", ")}. Waivers are requested with their approvals first.`;
   const rules = waiverRulesFor(ctx.config.policy, hotfixTag, ctx.now());
@@ -102,7 +102,7 @@ export async function releaseDefaults(ctx: WorkflowContext, incident: IncidentWi
       const required = policy.github.requiredChecks ?? (await gh.reads.requiredChecks((await gh.repository()).defaultBranch));
       verdict = evaluateGates(
         withRequired(gatesFrom(checks.checkRuns, checks.statuses), required),
-        await waiverFacts(ctx.prisma, { approvers: new Set(await approverIds(ctx)) }),
+        await waiverFacts(ctx.prisma, { approvers: await approverIds(ctx) }),
         waiverRulesFor(policy, next.tag, ctx.now()),
       );
       waivers = verdict.waiversUsed;

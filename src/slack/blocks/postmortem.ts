@@ -68,8 +68,8 @@ export interface PostmortemReminderFacts {
   overdueMs: number;
   policyDue: string;
   commander: string | null;
-  /** Sent by DM because the war room was archived (where `/hotfix postmortem` can no longer be typed). */
-  archivedWarRoom?: boolean;
+  /** Sent by DM because the war room was archived (where `/hotfix postmortem` can no longer be typed): the file the CLI writes. */
+  archivedWarRoom?: { file: string };
 }
 
 export function postmortemReminder(f: PostmortemReminderFacts): string {
@@ -78,7 +78,7 @@ export function postmortemReminder(f: PostmortemReminderFacts): string {
   const head = `:memo: The post-mortem of ${label} ${when} (policy: within ${escapeMrkdwn(f.policyDue)} of resolution).`;
   if (f.archivedWarRoom)
     return (
-      `${head} Its war room is archived: export it with \`hotfix postmortem ${label} --out ${label.toLowerCase()}-postmortem.md\` ` +
+      `${head} Its war room is archived: export it with \`hotfix postmortem ${label} --out ${escapeMrkdwn(f.archivedWarRoom.file)}\` ` +
       `or from \`GET /incidents/${label}/postmortem.md\` (export token). This reminder repeats daily until then.`
     );
   return `${head}${f.commander ? ` <@${f.commander}>,` : ""} \`/hotfix postmortem\` exports it here; this reminder repeats daily until then.`;
