@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { type SlackEmulator, scaledRateTiers, signRequest, startSlackEmulator } from "@hotfix/slack-emulator";
+import { type SlackEmulator, signRequest, startSlackEmulator } from "@hotfix/slack-emulator";
 import { App, HTTPReceiver } from "@slack/bolt";
 import pg from "pg";
 import pino from "pino";
@@ -22,6 +22,7 @@ import { startEmbeddedPostgres } from "../src/store/embedded.js";
 import { applyMigrations } from "../src/store/migrate.js";
 import { createPrisma, type Db } from "../src/store/prisma.js";
 import { startBotProcess } from "../test/support/process.js";
+import { scaledOutboxTiers } from "../test/support/scaled-tiers.js";
 import { benchPostmortemExport } from "./postmortem.js";
 
 const results: Record<string, unknown> = {};
@@ -229,24 +230,8 @@ async function benchDeclareToReady(): Promise<void> {
 
 // ------------------------------------------------------------------ 3. 30 at once under the tiers
 
-const OUTBOX_METHODS = [
-  "conversations.create",
-  "conversations.setTopic",
-  "conversations.setPurpose",
-  "conversations.invite",
-  "conversations.join",
-  "conversations.history",
-  "conversations.list",
-  "chat.postMessage",
-  "chat.update",
-  "pins.add",
-  "bookmarks.list",
-  "bookmarks.add",
-  "usergroups.users.list",
-];
-
 async function benchThrottled(): Promise<void> {
-  const tiers = scaledRateTiers({ calls: 4, seconds: 3 }, OUTBOX_METHODS);
+  const tiers = scaledOutboxTiers();
   const slack = await startSlackEmulator({ port: 0 });
   const db = await freshDatabase();
   const bot = await startBot(slack, db, { slackPacing: tiers }, { severity: { P1: { announce: ["#incidents", "#eng-prod"] } } });

@@ -5,7 +5,7 @@
 // rooms, nothing twice, within 1.5x the least time the limits allow for the
 // calls made; announcements sharing a channel are paced, not dropped; while the
 // background is throttled every ack still comes back in under 3 s.
-import { type SlackEmulator, scaledRateTiers, startSlackEmulator } from "@hotfix/slack-emulator";
+import { type SlackEmulator, startSlackEmulator } from "@hotfix/slack-emulator";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startHotfixCommander } from "../../src/app.js";
@@ -13,24 +13,9 @@ import { createPrisma, type Db } from "../../src/store/prisma.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { openDeclareForm, submitDeclare } from "../support/declare.js";
 import { BOT_TOKEN, eventually, SIGNING_SECRET, testConfig } from "../support/harness.js";
+import { scaledOutboxTiers } from "../support/scaled-tiers.js";
 
-/** What the outbox calls; the request path's methods (views.open, users.info, ephemerals) keep Slack's real tiers. */
-const OUTBOX_METHODS = [
-  "conversations.create",
-  "conversations.setTopic",
-  "conversations.setPurpose",
-  "conversations.invite",
-  "conversations.join",
-  "conversations.history",
-  "conversations.list",
-  "chat.postMessage",
-  "chat.update",
-  "pins.add",
-  "bookmarks.list",
-  "bookmarks.add",
-  "usergroups.users.list",
-];
-const TIERS = scaledRateTiers({ calls: 4, seconds: 3 }, OUTBOX_METHODS);
+const TIERS = scaledOutboxTiers();
 const INCIDENTS = 30;
 
 let db: TestDatabase;
